@@ -1,0 +1,21 @@
+/**
+ * The process-level entry: run main() and turn anything unexpected into one
+ * clear line on stderr and exit status 1, never a stack trace.
+ */
+import { main } from './main.js';
+import { programName } from './messages.js';
+
+export function run(): void {
+  main(process.argv, process.env).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      const name = programName(process.argv[1]);
+      const detail = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`${name}: internal error: ${detail}\n`);
+      if (process.env.TSPMAP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

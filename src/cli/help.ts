@@ -1,0 +1,4 @@
+/** The extension part of --help (issue 5). */
+export function extensionHelp(): string {
+  return '';
+}

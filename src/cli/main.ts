@@ -1,0 +1,192 @@
+/**
+ * tspmap's command: pmap's control flow, checks and exit statuses, with the
+ * extensions dispatched (and loaded) only when asked for.
+ */
+import { BasicCarry, BasicMode, formatBasic } from '../format/basic.js';
+import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
+import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
+import { isUtf8Locale } from '../proc/locale.js';
+import { shmMinorFromTree, shmMinorLive } from '../proc/shm.js';
+import { PmapOptions, parseArguments, parsePids } from './args.js';
+import { MESSAGES, programName, usageText } from './messages.js';
+import { Output, strerror, writeStderr } from './output.js';
+import { RcSession, createRcFile, defaultRcPath, loadRcFile } from './rc.js';
+import { SmapsTableRun } from '../format/smaps-table.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Exit status bits as pmap sets them. */
+export const EXIT = {
+  failure: 1,
+  /** A process could not be read (its maps or smaps failed to open). */
+  unreadable: 1,
+  /** Some PID was not found: pmap ORs 42 into the status. */
+  missing: 42,
+  /** libproc2 refuses more than 255 PIDs per call. */
+  maxPids: 255,
+} as const;
+
+export interface RunResult {
+  status: number;
+}
+
+class Fatal extends Error {
+  constructor(readonly status: number) {
+    super('fatal');
+  }
+}
+
+export async function main(argv: readonly string[], env: Env): Promise<number> {
+  const name = programName(argv[1]);
+  const output = new Output();
+  let status: number;
+  try {
+    status = await run(argv.slice(2), env, name, output);
+  } catch (error) {
+    if (!(error instanceof Fatal)) throw error;
+    status = error.status;
+  }
+  output.flush();
+  if (output.brokenPipe) return 141;
+  if (output.failure !== null) {
+    writeStderr(`${name}: write error: ${strerror(output.failure)}\n`);
+    return EXIT.failure;
+  }
+  return status;
+}
+
+/** xerrx(): the message on stderr, then exit with status 1. */
+function fail(name: string, message: string): never {
+  writeStderr(`${name}: ${message}\n`);
+  throw new Fatal(EXIT.failure);
+}
+
+function usageFailure(name: string): never {
+  writeStderr(usageText(name));
+  throw new Fatal(EXIT.failure);
+}
+
+async function run(args: readonly string[], env: Env, name: string, output: Output): Promise<number> {
+  const parsed = parseArguments(args, env.POSIXLY_CORRECT !== undefined, name);
+  writeStderr(parsed.stderr);
+  if (parsed.kind === 'exit') {
+    if (parsed.usage === 'stdout') {
+      output.write(usageText(name));
+      if (args.some((arg) => arg === '--help')) await appendExtensionHelp(output);
+    } else {
+      output.write(parsed.stdout);
+      if (parsed.usage === 'stderr') writeStderr(usageText(name));
+    }
+    return parsed.status;
+  }
+  const options = parsed.options;
+  checkExclusions(options, name);
+  if (options.createRc || options.createRcTo) return createRc(options, env, name);
+  if (options.operands.length < 1) fail(name, MESSAGES.missing);
+
+  const rc = loadRc(options, env, name);
+  const pidOutcome = parsePids(options.operands);
+  if (!pidOutcome.ok) usageFailure(name);
+  const pids = pidOutcome.pids;
+  if (pids.length < 1 || pids.length > EXIT.maxPids) fail(name, MESSAGES.libraryFailed);
+
+  const fs = new ProcFS(options.procRoot ?? DEFAULT_PROC_ROOT);
+  const live = options.procRoot === null;
+  const treeShmMinor = live ? null : shmMinorFromTree(fs);
+  const records = pids.map((pid) => readProcess(fs, pid)).filter((r): r is ProcessRecord => r !== null);
+
+  if (options.json || options.summary) {
+    const { runExtensions } = await import('./extensions.js');
+    return runExtensions({ options, fs, records, requested: pids.length, output, env, name, treeShmMinor });
+  }
+
+  let utf8: boolean | undefined;
+  const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(env));
+  const carry: BasicCarry = { start: 0 };
+  const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(options, rc) : null;
+  let status = 0;
+  for (const record of records) {
+    output.write(headerLine(record, utf8Locale));
+    const file = options.extended || table ? 'smaps' : 'maps';
+    const read = fs.readProcessFile(String(record.tgid >>> 0), file);
+    if (!read.ok) {
+      status |= EXIT.unreadable;
+      continue;
+    }
+    const text = read.data.toString('latin1');
+    if (table) {
+      const rendered = table.render(text);
+      output.write(rendered.text);
+      if (rendered.fatal !== undefined) fail(name, rendered.fatal);
+      continue;
+    }
+    const mode: BasicMode = options.extended ? 'extended' : options.device ? 'device' : 'default';
+    const shmMinor = treeShmMinor ?? shmMinorLive(fs, text);
+    output.write(
+      formatBasic(
+        text,
+        {
+          mode,
+          quiet: options.quiet,
+          showPath: options.showPath,
+          range: options.range,
+          startStack: record.stat.startStack,
+          shmMinor,
+          kernelNames: options.kernelNames,
+        },
+        carry,
+      ),
+    );
+    if (output.brokenPipe) break;
+  }
+  if (records.length < pids.length) status |= EXIT.missing;
+  return status;
+}
+
+function checkExclusions(options: PmapOptions, name: string): void {
+  const chosen = [
+    options.readRc, options.readRcFrom, options.device, options.createRc,
+    options.createRcTo, options.extended, options.xLevel > 0,
+  ].filter(Boolean).length;
+  if (chosen > 1) fail(name, MESSAGES.exclusive);
+  const creating = options.createRc || options.createRcTo;
+  if (creating && (options.quiet || options.showPath)) fail(name, MESSAGES.exclusiveWithCreate);
+  if (creating && options.operands.length > 0) fail(name, MESSAGES.tooMany);
+}
+
+/** -n and -N: write pmap's rc template, refusing to overwrite. */
+function createRc(options: PmapOptions, env: Env, name: string): number {
+  if (options.createRcTo) {
+    if (createRcFile(options.rcFile ?? '', name)) {
+      writeStderr(`${name}: rc file successfully created, feel free to edit the content\n`);
+      return 0;
+    }
+    fail(name, "couldn't create the rc file");
+  }
+  const path = defaultRcPath(env, name);
+  if (path === null) return EXIT.failure;
+  if (createRcFile(path, name)) {
+    writeStderr(`${name}: ~/.${name}rc file successfully created, feel free to edit the content\n`);
+    return 0;
+  }
+  fail(name, `couldn't create ~/.${name}rc`);
+}
+
+/** -c and -C: read the rc, whose warnings pmap prints as it goes. */
+function loadRc(options: PmapOptions, env: Env, name: string): RcSession | null {
+  if (!options.readRc && !options.readRcFrom) return null;
+  const path = options.readRcFrom ? options.rcFile : defaultRcPath(env, name);
+  if (path === null) throw new Fatal(EXIT.failure);
+  const loaded = loadRcFile(path, name);
+  if (loaded === null) {
+    if (options.readRcFrom) fail(name, "couldn't read the rc file");
+    writeStderr(`${name}: couldn't read ~/.${name}rc\n`);
+    throw new Fatal(EXIT.failure);
+  }
+  return loaded;
+}
+
+async function appendExtensionHelp(output: Output): Promise<void> {
+  const { extensionHelp } = await import('./help.js');
+  output.write(extensionHelp());
+}

@@ -1,0 +1,72 @@
+/**
+ * Buffered writes to stdout with pmap's failure behaviour: a closed pipe
+ * ends the program quietly (pmap dies of SIGPIPE), and any other write
+ * error is reported once at exit as close_stdout() does ("write error").
+ */
+import { writeSync } from 'node:fs';
+
+const FLUSH_BYTES = 1 << 16;
+
+export class Output {
+  private pending: string[] = [];
+  private pendingLength = 0;
+  /** errno code of the first failed write, if any. */
+  failure: string | null = null;
+  /** The reader went away: stop producing output. */
+  brokenPipe = false;
+
+  constructor(private readonly fd = 1) {}
+
+  /** Queue text whose chars are bytes (latin1). */
+  write(text: string): void {
+    if (this.failure !== null || this.brokenPipe || text.length === 0) return;
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.pendingLength === 0 || this.failure !== null || this.brokenPipe) return;
+    const data = Buffer.from(this.pending.join(''), 'latin1');
+    this.pending = [];
+    this.pendingLength = 0;
+    let offset = 0;
+    while (offset < data.length) {
+      try {
+        offset += writeSync(this.fd, data, offset);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+        if (code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+          continue;
+        }
+        if (code === 'EPIPE') this.brokenPipe = true;
+        else this.failure = code;
+        return;
+      }
+    }
+  }
+}
+
+/** Write stderr text immediately (pmap's stderr is unbuffered). */
+export function writeStderr(text: string): void {
+  if (text.length === 0) return;
+  try {
+    writeSync(2, Buffer.from(text, 'latin1'));
+  } catch {
+    // Nothing sensible remains to be done when stderr itself fails.
+  }
+}
+
+const STRERROR: Record<string, string> = {
+  ENOSPC: 'No space left on device',
+  EIO: 'Input/output error',
+  EBADF: 'Bad file descriptor',
+  EFBIG: 'File too large',
+  EDQUOT: 'Disk quota exceeded',
+  EINVAL: 'Invalid argument',
+};
+
+export function strerror(code: string): string {
+  return STRERROR[code] ?? code;
+}

@@ -1,0 +1,282 @@
+/**
+ * pmap's default, -x (extended) and -d (device) output: a pure function
+ * from the text of /proc/PID/maps (or smaps, for -x) to the printed lines.
+ *
+ * pmap reads these files line by line with fgets() into a 1024-byte buffer
+ * and keeps its scan variables across lines, so this is written as the same
+ * state machine; each quirk it preserves is named where it lives.
+ */
+import { cStringEnd, fgetsEnd, sanitizeUnprintable } from '../parse/cscan.js';
+import { MappingFields, isMappingHeader, newMappingFields, scanMappingLine } from '../parse/maps.js';
+import { scanSmapsKey } from '../parse/smaps.js';
+import { U64, add, shr10, sub } from '../parse/u64.js';
+import { justify, padLeft, padRight, zeroPad } from './columns.js';
+
+export type BasicMode = 'default' | 'extended' | 'device';
+
+/** pmap's fgets() buffer. */
+export const MAPBUF_SIZE = 1024;
+/** discover_shm_minor()'s initial value, ~0u. */
+export const NO_SHM_MINOR = 0xffff_ffff;
+
+export interface BasicOptions {
+  mode: BasicMode;
+  quiet: boolean;
+  showPath: boolean;
+  /** -A: null when no range was given. */
+  range: { low: U64; high: U64 } | null;
+  /** Field 28 of stat: a mapping containing it is "[ stack ]". */
+  startStack: U64;
+  /** Device minor of SysV shared memory, or NO_SHM_MINOR. */
+  shmMinor: number;
+  /** -k: print the kernel's names ([heap], [vdso]) instead of "[ anon ]". */
+  kernelNames?: boolean;
+}
+
+/**
+ * pmap keeps the start address in a static variable that outlives one
+ * process; the carry lets a malformed line in a later PID reuse it.
+ */
+export interface BasicCarry {
+  start: U64;
+}
+
+interface Totals {
+  shared: U64;
+  privateWriteable: U64;
+  privateReadonly: U64;
+  rss: U64;
+  sharedDirty: U64;
+  privateDirty: U64;
+}
+
+/** Column widths pmap hard-codes for 64-bit longs. */
+const ADDRESS_WIDTH = 16;
+const EXTENDED_WIDTHS = { kbytes: 7, rss: 7, dirty: 7, mode: 5 };
+const DEVICE_WIDTHS = { kbytes: 7, mode: 5, offset: 16, device: 9 };
+
+export function formatBasic(text: string, options: BasicOptions, carry: BasicCarry): string {
+  const out: string[] = [];
+  if (!options.quiet) out.push(headerLine(options.mode));
+  const totals: Totals = { shared: 0, privateWriteable: 0, privateReadonly: 0, rss: 0, sharedDirty: 0, privateDirty: 0 };
+  const fields = newMappingFields(carry.start);
+  const pending = new PendingExtended();
+  let diff: U64 = 0;
+
+  for (let pos = 0; pos < text.length; ) {
+    const chunkEnd = fgetsEnd(text, pos, MAPBUF_SIZE);
+    const chunk = text.slice(pos, chunkEnd);
+    pos = chunkEnd;
+    const line = chunk.slice(0, cStringEnd(chunk, 0, chunk.length));
+    pending.overwrittenBy(chunk);
+
+    // "hex values are lower case or numeric, keys are upper": a line
+    // starting A-Z is a smaps key even in maps mode.
+    if (!isMappingHeader(line)) {
+      const pair = scanSmapsKey(line);
+      if (!pair) continue;
+      if (pair.key === 'Rss') {
+        pending.rss = pair.value;
+        totals.rss = add(totals.rss, pair.value);
+      } else if (pair.key === 'Shared_Dirty') {
+        pending.sharedDirty = pair.value;
+        totals.sharedDirty = add(totals.sharedDirty, pair.value);
+      } else if (pair.key === 'Private_Dirty') {
+        pending.privateDirty = pair.value;
+        totals.privateDirty = add(totals.privateDirty, pair.value);
+      } else if (pair.key === 'Swap') {
+        // -x prints a mapping when its Swap line arrives, then resets.
+        if (pending.name !== null) out.push(pending.render(fields, diff));
+        pending.reset(fields);
+        diff = 0;
+        fields.end = 0;
+      }
+      continue;
+    }
+
+    scanMappingLine(line, fields);
+    carry.start = fields.start;
+    if (options.range) {
+      // -A: a mapping ending below the range is skipped but, with -x, its
+      // Rss and Dirty lines still reach the totals; one starting above the
+      // range ends the whole file.
+      if (sub(fields.end, 1) < options.range.low) continue;
+      if (options.range.high < fields.start) break;
+    }
+
+    const hadNewline = line.endsWith('\n');
+    const sanitized = sanitizeUnprintable(hadNewline ? line.slice(0, -1) : line);
+    diff = sub(fields.end, fields.start);
+    accountPerms(fields.perms, diff, totals);
+
+    const name = mappingName(sanitized, fields, diff, options);
+    if (options.mode === 'extended') {
+      pending.remember(name, sanitized + (hadNewline ? '\0' : '') + chunk.slice(line.length));
+      continue;
+    }
+    out.push(options.mode === 'device' ? deviceLine(fields, diff, name.text) : defaultLine(fields, diff, name.text));
+  }
+
+  if (!options.quiet) out.push(footer(options.mode, totals));
+  return out.join('');
+}
+
+/** perms[3] 's' counts as shared, 'p' as private and is shown as '-'. */
+function accountPerms(perms: Uint8Array, diff: U64, totals: Totals): void {
+  if (perms[3] === 0x73) totals.shared = add(totals.shared, diff);
+  if (perms[3] === 0x70) {
+    perms[3] = 0x2d;
+    if (perms[1] === 0x77) totals.privateWriteable = add(totals.privateWriteable, diff);
+    else totals.privateReadonly = add(totals.privateReadonly, diff);
+  }
+  // The fifth column is always '-' (Solaris' reserved-swap 'R' flag).
+  perms[4] = 0x2d;
+  perms[5] = 0;
+}
+
+function permsText(perms: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < perms.length && perms[i] !== 0; i++) text += String.fromCharCode(perms[i]!);
+  return text;
+}
+
+/**
+ * A mapping's name as pmap prints it. When the name is a pointer into the
+ * line buffer (a path), `offset` says where, because -x prints it only
+ * after later lines have been read into the same buffer.
+ */
+interface MappingName {
+  text: string;
+  offset: number | null;
+}
+
+function mappingName(line: string, fields: MappingFields, diff: U64, options: BasicOptions): MappingName {
+  if (fields.devMajor === 0 && fields.devMinor === options.shmMinor && line.includes('/SYSV')) {
+    return { text: `  [ shmid=0x${fields.inode.toString(16)} ]`, offset: null };
+  }
+  const lastSlash = line.lastIndexOf('/');
+  if (lastSlash >= 0) {
+    // -p prints from the first '/' of the whole line; otherwise the text
+    // after the last '/', or "/" itself when the line ends with one.
+    const offset = options.showPath ? line.indexOf('/') : lastSlash + 1 < line.length ? lastSlash + 1 : lastSlash;
+    return { text: line.slice(offset), offset };
+  }
+  // -k (procps-ng 4.0.6): a name ending in ']' prints from its first '['.
+  if (options.kernelNames && line.endsWith(']')) {
+    const open = line.indexOf('[');
+    if (open >= 0) return { text: line.slice(open), offset: open };
+  }
+  const stack = options.startStack;
+  const inStack = stack >= fields.start && stack <= add(fields.start, diff);
+  return { text: inStack ? '  [ stack ]' : '  [ anon ]', offset: null };
+}
+
+/**
+ * The -x row waiting for its Swap line. pmap's cp2 points into the line
+ * buffer, so if a later line is long enough to reach the name's offset,
+ * the printed name is what the buffer holds by then, not the original.
+ */
+class PendingExtended {
+  name: string | null = null;
+  rss: U64 = 0;
+  sharedDirty: U64 = 0;
+  privateDirty: U64 = 0;
+  private offset: number | null = null;
+  private header = '';
+  private writes: string[] = [];
+
+  /** `bufferText` is the line buffer's content as pmap left it after cleaning. */
+  remember(name: MappingName, bufferText: string): void {
+    this.name = name.text;
+    this.offset = name.offset;
+    this.header = bufferText;
+    this.writes = [];
+  }
+
+  /** A line that fgets() wrote over the buffer; only long ones reach the name. */
+  overwrittenBy(chunk: string): void {
+    if (this.offset !== null && chunk.length >= this.offset) this.writes.push(chunk);
+  }
+
+  reset(fields: MappingFields): void {
+    this.name = null;
+    this.offset = null;
+    this.writes = [];
+    this.rss = this.sharedDirty = this.privateDirty = 0;
+    fields.perms[0] = 0;
+  }
+
+  render(fields: MappingFields, diff: U64): string {
+    const name = this.offset !== null && this.writes.length > 0 ? this.overlaidName(this.offset) : this.name!;
+    return (
+      `${zeroPad(fields.start.toString(16), ADDRESS_WIDTH)} ${padLeft(String(shr10(diff)), EXTENDED_WIDTHS.kbytes)} ` +
+      `${padLeft(String(this.rss), EXTENDED_WIDTHS.rss)} ${padLeft(String(add(this.privateDirty, this.sharedDirty)), EXTENDED_WIDTHS.dirty)} ` +
+      `${padLeft(permsText(fields.perms), EXTENDED_WIDTHS.mode)} ${name}\n`
+    );
+  }
+
+  /** Replay the buffer writes since the header to read the C string at offset. */
+  private overlaidName(offset: number): string {
+    const layers = [this.header + '\0', ...this.writes.map((chunk) => chunk + '\0')];
+    let text = '';
+    for (let pos = offset; ; pos++) {
+      let byte = 0;
+      for (let i = layers.length - 1; i >= 0; i--) {
+        if (pos < layers[i]!.length) {
+          byte = layers[i]!.charCodeAt(pos);
+          break;
+        }
+      }
+      if (byte === 0) return text;
+      text += String.fromCharCode(byte);
+    }
+  }
+}
+
+function defaultLine(fields: MappingFields, diff: U64, name: string): string {
+  return `${zeroPad(fields.start.toString(16), ADDRESS_WIDTH)} ${padLeft(String(shr10(diff)), 6)}K ${permsText(fields.perms)} ${name}\n`;
+}
+
+function deviceLine(fields: MappingFields, diff: U64, name: string): string {
+  const w = DEVICE_WIDTHS;
+  return (
+    `${zeroPad(fields.start.toString(16), ADDRESS_WIDTH)} ${padLeft(String(shr10(diff)), w.kbytes)} ` +
+    `${padLeft(permsText(fields.perms), w.mode)} ${zeroPad(fields.offset.toString(16), w.offset)} ` +
+    `${zeroPad(fields.devMajor.toString(16), 3)}:${zeroPad(fields.devMinor.toString(16), 5)} ${name}\n`
+  );
+}
+
+function headerLine(mode: BasicMode): string {
+  if (mode === 'extended') {
+    return (
+      justify('Address', ADDRESS_WIDTH, 'left') + justify('Kbytes', EXTENDED_WIDTHS.kbytes, 'right') +
+      justify('RSS', EXTENDED_WIDTHS.rss, 'right') + justify('Dirty', EXTENDED_WIDTHS.dirty, 'right') +
+      justify('Mode', EXTENDED_WIDTHS.mode, 'left') + 'Mapping\n'
+    );
+  }
+  if (mode === 'device') {
+    return (
+      justify('Address', ADDRESS_WIDTH, 'left') + justify('Kbytes', DEVICE_WIDTHS.kbytes, 'right') +
+      justify('Mode', DEVICE_WIDTHS.mode, 'left') + justify('Offset', DEVICE_WIDTHS.offset, 'left') +
+      justify('Device', DEVICE_WIDTHS.device, 'left') + 'Mapping\n'
+    );
+  }
+  return '';
+}
+
+function footer(mode: BasicMode, totals: Totals): string {
+  const mapped = shr10(add(add(totals.shared, totals.privateWriteable), totals.privateReadonly));
+  if (mode === 'extended') {
+    const dashes =
+      justify('-'.repeat(ADDRESS_WIDTH), ADDRESS_WIDTH, 'left') + justify('-------', EXTENDED_WIDTHS.kbytes, 'right') +
+      justify('-------', EXTENDED_WIDTHS.rss, 'right') + justify('-------', EXTENDED_WIDTHS.dirty, 'right');
+    return (
+      `${dashes}\n${padRight('total kB', ADDRESS_WIDTH)} ${padLeft(String(mapped), EXTENDED_WIDTHS.kbytes)} ` +
+      `${padLeft(String(totals.rss), EXTENDED_WIDTHS.rss)} ${padLeft(String(add(totals.sharedDirty, totals.privateDirty)), EXTENDED_WIDTHS.dirty)}\n`
+    );
+  }
+  if (mode === 'device') {
+    return `mapped: ${mapped}K    writeable/private: ${shr10(totals.privateWriteable)}K    shared: ${shr10(totals.shared)}K\n`;
+  }
+  return ` total ${padLeft(String(mapped), 16)}K\n`;
+}

@@ -1,0 +1,122 @@
+/**
+ * The subset of glibc's sscanf()/strtoul() that pmap's parsing relies on,
+ * over "byte strings": JavaScript strings decoded as latin1, one char per
+ * byte, so that arbitrary /proc bytes survive and output stays byte exact.
+ *
+ * Each scanner takes the text and a position and returns the position after
+ * what it consumed, or -1 on a matching failure, like a scanf directive.
+ */
+import { U64, U64_MAX, normalize } from './u64.js';
+
+/** C isspace() in the C locale. */
+export function isCSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+}
+
+export function skipSpace(text: string, pos: number, end: number): number {
+  while (pos < end && isCSpace(text.charCodeAt(pos))) pos++;
+  return pos;
+}
+
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
+  return -1;
+}
+
+/** Result of a numeric conversion: the value and where scanning stopped. */
+export interface Scanned {
+  value: U64;
+  next: number;
+}
+
+/**
+ * One integer conversion as scanf's %lx / %llx (base 16) or %lu / %llu /
+ * %u (base 10) performs it: leading white space, an optional sign, for base
+ * 16 an optional 0x prefix, then digits. Out-of-range values saturate to
+ * ULONG_MAX and a minus sign negates modulo 2^64, as strtoul() does.
+ * The one difference between the two callers is the bare "0x" prefix.
+ * Returns null when no digit could be read (a matching failure).
+ */
+export function scanUnsigned(
+  text: string,
+  pos: number,
+  end: number,
+  base: 10 | 16,
+  mode: 'scanf' | 'strtoul' = 'scanf',
+): Scanned | null {
+  pos = skipSpace(text, pos, end);
+  let negative = false;
+  const sign = text.charCodeAt(pos);
+  if (pos < end && (sign === 0x2b || sign === 0x2d)) {
+    negative = sign === 0x2d;
+    pos++;
+  }
+  let sawZeroPrefix = false;
+  if (base === 16 && pos < end && text.charCodeAt(pos) === 0x30) {
+    const x = text.charCodeAt(pos + 1) | 0x20;
+    // scanf consumes a bare "0x"; strtoul only takes it before a hex digit.
+    const prefixTaken = mode === 'scanf' || (pos + 2 < end && hexDigit(text.charCodeAt(pos + 2)) >= 0);
+    if (pos + 1 < end && x === 0x78 && prefixTaken) {
+      sawZeroPrefix = true;
+      pos += 2;
+    }
+  }
+  const digitsStart = pos;
+  let small = 0;
+  let big: bigint | null = null;
+  let overflow = false;
+  for (; pos < end; pos++) {
+    const code = text.charCodeAt(pos);
+    const digit = base === 16 ? hexDigit(code) : code >= 0x30 && code <= 0x39 ? code - 0x30 : -1;
+    if (digit < 0 || digit >= base) break;
+    if (overflow) continue;
+    if (big === null) {
+      const nextSmall = small * base + digit;
+      if (nextSmall <= Number.MAX_SAFE_INTEGER) {
+        small = nextSmall;
+        continue;
+      }
+      big = BigInt(small);
+    }
+    big = big * BigInt(base) + BigInt(digit);
+    if (big > (U64_MAX as bigint)) overflow = true;
+  }
+  if (pos === digitsStart && !sawZeroPrefix) return null;
+  let value: U64 = overflow ? U64_MAX : big === null ? small : normalize(big);
+  if (negative && !overflow && value !== 0) value = normalize(-BigInt(value));
+  return { value, next: pos };
+}
+
+/** %Ns: skip white space, then up to `width` non-space chars (at least one). */
+export function scanToken(text: string, pos: number, end: number, width: number): { token: string; next: number } | null {
+  pos = skipSpace(text, pos, end);
+  const start = pos;
+  while (pos < end && pos - start < width && !isCSpace(text.charCodeAt(pos))) pos++;
+  if (pos === start) return null;
+  return { token: text.slice(start, pos), next: pos };
+}
+
+/** End of the C string starting at `start`: the first NUL before `end`. */
+export function cStringEnd(text: string, start: number, end: number): number {
+  const nul = text.indexOf('\0', start);
+  return nul < 0 || nul >= end ? end : nul;
+}
+
+/**
+ * fgets(buf, size, f) over a whole file: the end of the chunk starting at
+ * `pos`, which stops after a newline or after size - 1 bytes. pmap's 1024-byte
+ * buffer therefore splits longer lines into several "lines".
+ */
+export function fgetsEnd(text: string, pos: number, size: number): number {
+  const limit = pos + size - 1;
+  const newline = text.indexOf('\n', pos);
+  const lineEnd = newline < 0 ? text.length : newline + 1;
+  return lineEnd < limit ? lineEnd : Math.min(limit, text.length);
+}
+
+/** C isprint() in the C and C.UTF-8 locales: printable ASCII only. */
+export function sanitizeUnprintable(line: string): string {
+  return /[^\x20-\x7e]/.test(line) ? line.replace(/[^\x20-\x7e]/g, '?') : line;
+}
