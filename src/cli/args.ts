@@ -91,8 +91,29 @@ function applyRange(range: PmapOptions['range'], arg: string): boolean {
 
 const COLOR_MODES: readonly string[] = ['auto', 'always', 'never'];
 
+/** How many arguments are tspmap's own extensions (with their values). */
+function countExtensionArgs(args: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const arg = args[i]!;
+    const name = arg.startsWith('--') ? arg.slice(2).split('=')[0]! : '';
+    const option = LONG_OPTIONS.find((opt) => opt.exactOnly && opt.name === name);
+    if (!option) continue;
+    count++;
+    if (option.has === 'required' && !arg.includes('=') && i + 1 < args.length) {
+      count++;
+      i++;
+    }
+  }
+  return count;
+}
+
 export function parseArguments(args: readonly string[], posixlyCorrect: boolean, name: string): ParseOutcome {
-  if (args.length === 0) return { kind: 'exit', status: 1, stdout: '', stderr: '', usage: 'stderr' };
+  // pmap prints its usage when called with no arguments; extension options
+  // such as --proc-root do not count as pmap arguments.
+  if (args.length - countExtensionArgs(args) === 0) {
+    return { kind: 'exit', status: 1, stdout: '', stderr: '', usage: 'stderr' };
+  }
   const options = defaults();
   let stderr = '';
   const { events, operands } = getoptLong(args, PMAP_SHORT_OPTIONS, LONG_OPTIONS, posixlyCorrect);

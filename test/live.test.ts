@@ -1,0 +1,143 @@
+/**
+ * Live differential test: tspmap against /usr/bin/pmap on real processes,
+ * frozen with SIGSTOP so that maps and smaps hold still. PSS-bearing modes
+ * (-X, -XX) are compared over a frozen copy of /proc instead, because PSS
+ * changes with the number of processes mapping a page, the reader included.
+ * Skipped, with a notice, where pmap or root (for unshare) is missing.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunResult, cleanEnv, runCommand, runTspmap } from './helpers/run.js';
+
+const PMAP = '/usr/bin/pmap';
+
+function oracleAvailable(): string | null {
+  if (!existsSync(PMAP)) return `${PMAP} is not installed`;
+  if (process.getuid?.() !== 0) return 'not running as root (unshare -m needs it)';
+  const probe = spawnSync('unshare', ['-m', 'true']);
+  if (probe.status !== 0) return 'unshare -m does not work here';
+  return null;
+}
+
+const unavailable = oracleAvailable();
+if (unavailable) console.warn(`[live differential] SKIPPED: ${unavailable}`);
+
+/** Long-lived processes of different kinds; each is frozen once started. */
+const SUBJECTS: Record<string, string[]> = {
+  sleep: ['sleep', '600'],
+  bash: ['bash', '-c', 'sleep 600; echo done'],
+  python3: ['python3', '-c', 'import time, json, decimal; time.sleep(600)'],
+  pythonThreads: ['python3', '-c', 'import threading, time\nfor _ in range(4): threading.Thread(target=time.sleep, args=(600,), daemon=True).start()\ntime.sleep(600)'],
+  pythonMmap: ['python3', '-c', 'import mmap, os, time\nf = open("/etc/passwd", "rb")\nm = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)\nfd = os.memfd_create("tspmap live")\nos.ftruncate(fd, 8192)\nm2 = mmap.mmap(fd, 8192)\ntime.sleep(600)'],
+  node: [process.execPath, '-e', 'setTimeout(() => {}, 600000)'],
+  perl: ['perl', '-e', 'sleep 600'],
+  tail: ['tail', '-f', '/dev/null'],
+  cat: ['sh', '-c', 'exec cat > /dev/null'],
+  'odd argv': ['python3', '-c', 'import time; time.sleep(600)', 'two  spaces', 'tab\there', 'caf\u00e9'],
+};
+
+const children: ChildProcess[] = [];
+const pids: Record<string, number> = {};
+
+async function startSubjects(): Promise<void> {
+  for (const [label, argv] of Object.entries(SUBJECTS)) {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'ignore', 'ignore'] });
+    children.push(child);
+    pids[label] = child.pid!;
+  }
+  // Let them reach their steady state (imports done, threads started).
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  for (const [label, child] of Object.entries(children)) {
+    if (child.exitCode !== null) throw new Error(`subject ${label} exited early`);
+    process.kill(child.pid!, 'SIGSTOP');
+  }
+}
+
+function pmapLive(args: readonly string[]): Promise<RunResult> {
+  return runCommand(PMAP, args, cleanEnv(), { argv0: 'tspmap' });
+}
+
+function pmapOverTree(tree: string, args: readonly string[]): Promise<RunResult> {
+  const script = 'mount --bind "$1" /proc && shift && exec -a tspmap /usr/bin/pmap "$@"';
+  return runCommand('unshare', ['-m', 'bash', '-c', script, '_', tree, ...args], cleanEnv());
+}
+
+function expectSame(actual: RunResult, expected: RunResult): void {
+  expect(actual.stdout.toString('latin1')).toBe(expected.stdout.toString('latin1'));
+  expect(actual.stderr.toString('latin1')).toBe(expected.stderr.toString('latin1'));
+  expect(actual.status).toBe(expected.status);
+}
+
+/** Copy what pmap reads of a frozen process into a tree of our own. */
+function snapshot(pidList: number[]): string {
+  const tree = mkdtempSync(join(tmpdir(), 'tspmap-live-tree-'));
+  for (const pid of pidList) {
+    mkdirSync(join(tree, String(pid)));
+    for (const file of ['stat', 'status', 'cmdline', 'maps', 'smaps']) {
+      writeFileSync(join(tree, String(pid), file), readFileSync(`/proc/${pid}/${file}`));
+    }
+  }
+  mkdirSync(join(tree, 'self'));
+  copyFileSync('/proc/self/status', join(tree, 'self', 'status'));
+  writeFileSync(join(tree, 'self', 'maps'), '');
+  writeFileSync(join(tree, 'uptime'), '100.00 100.00\n');
+  return tree;
+}
+
+const LIVE_MODES = [[], ['-x'], ['-d'], ['-q'], ['-p'], ['-x', '-p'], ['-d', '-q'], ['-x', '-q']];
+const SNAPSHOT_MODES = [['-X'], ['-XX'], ['-X', '-q'], ['-X', '-p'], ['-XX', '-q']];
+
+describe.skipIf(unavailable !== null)('live differential against /usr/bin/pmap', () => {
+  beforeAll(startSubjects, 30_000);
+  afterAll(() => {
+    for (const child of children) {
+      try {
+        process.kill(child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it('freezes ten live processes', () => {
+    expect(Object.keys(pids)).toHaveLength(10);
+  });
+
+  for (const label of Object.keys(SUBJECTS)) {
+    for (const mode of LIVE_MODES) {
+      it(`${label} ${mode.join(' ') || '(default)'}`, async () => {
+        const args = [...mode, String(pids[label])];
+        expectSame(await runTspmap(args, cleanEnv()), await pmapLive(args));
+      });
+    }
+  }
+
+  it('a thread id prints its process', async () => {
+    const tgid = pids.pythonThreads!;
+    const tid = readdirSync(`/proc/${tgid}/task`).map(Number).find((t) => t !== tgid)!;
+    const args = ['-x', String(tid)];
+    expectSame(await runTspmap(args, cleanEnv()), await pmapLive(args));
+  });
+
+  it('several PIDs, a duplicate and a missing one in one call', async () => {
+    const args = ['-x', ...Object.values(pids).map(String), String(pids.sleep), '99999999'];
+    expectSame(await runTspmap(args, cleanEnv()), await pmapLive(args));
+  });
+
+  for (const mode of SNAPSHOT_MODES) {
+    it(`frozen copy ${mode.join(' ')}`, async () => {
+      const tree = snapshot(Object.values(pids));
+      try {
+        for (const pid of Object.values(pids)) {
+          const args = [...mode, String(pid)];
+          expectSame(await runTspmap(['--proc-root', tree, ...args], cleanEnv()), await pmapOverTree(tree, args));
+        }
+      } finally {
+        rmSync(tree, { recursive: true, force: true });
+      }
+    });
+  }
+});
