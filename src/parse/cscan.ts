@@ -98,10 +98,26 @@ export function scanToken(text: string, pos: number, end: number, width: number)
   return { token: text.slice(start, pos), next: pos };
 }
 
-/** End of the C string starting at `start`: the first NUL before `end`. */
+/**
+ * End of the C string starting at `start`: the first NUL before `end`.
+ * Only for short texts; loops over a whole file use cStringEnds().
+ */
 export function cStringEnd(text: string, start: number, end: number): number {
   const nul = text.indexOf('\0', start);
   return nul < 0 || nul >= end ? end : nul;
+}
+
+/**
+ * cStringEnd() for a scan that moves forward through one large text: the
+ * next NUL is found once and reused, so a file without NULs costs one pass
+ * instead of one pass per line.
+ */
+export function cStringEnds(text: string): (start: number, end: number) => number {
+  let nextNul = text.indexOf('\0');
+  return (start, end) => {
+    if (nextNul >= 0 && nextNul < start) nextNul = text.indexOf('\0', start);
+    return nextNul < 0 || nextNul >= end ? end : nextNul;
+  };
 }
 
 /**

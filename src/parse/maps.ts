@@ -1,7 +1,7 @@
 /**
  * Parsing of /proc/PID/maps lines (and the mapping header lines of smaps).
  */
-import { cStringEnd, fgetsEnd, scanToken, scanUnsigned, skipSpace } from './cscan.js';
+import { cStringEnds, fgetsEnd, scanToken, scanUnsigned, skipSpace } from './cscan.js';
 import { U64, toU32 } from './u64.js';
 
 /**
@@ -88,9 +88,10 @@ export interface MapsEntry {
 export function parseMapsEntries(text: string): MapsEntry[] {
   const entries: MapsEntry[] = [];
   const fields = newMappingFields();
+  const lineEndOf = cStringEnds(text);
   for (let pos = 0; pos < text.length; ) {
     const lineEnd = fgetsEnd(text, pos, Number.MAX_SAFE_INTEGER);
-    const line = text.slice(pos, cStringEnd(text, pos, lineEnd)).replace(/\n$/, '');
+    const line = text.slice(pos, lineEndOf(pos, lineEnd)).replace(/\n$/, '');
     pos = lineEnd;
     if (!isMappingHeader(line)) continue;
     if (scanMappingLine(line, fields) < 7) continue;

@@ -2,7 +2,7 @@
  * Parsing of /proc/PID/smaps: the key lines as pmap -x scans them, and a
  * typed per-mapping model for the extensions and the library API.
  */
-import { cStringEnd, fgetsEnd, scanUnsigned, skipSpace } from './cscan.js';
+import { cStringEnds, fgetsEnd, scanUnsigned, skipSpace } from './cscan.js';
 import { MapsEntry, isMappingHeader, parseMapsEntries } from './maps.js';
 import { U64 } from './u64.js';
 
@@ -41,9 +41,10 @@ export interface SmapsMapping extends MapsEntry {
 export function parseSmaps(text: string): SmapsMapping[] {
   const mappings: SmapsMapping[] = [];
   let current: SmapsMapping | null = null;
+  const lineEndOf = cStringEnds(text);
   for (let pos = 0; pos < text.length; ) {
     const lineEnd = fgetsEnd(text, pos, Number.MAX_SAFE_INTEGER);
-    const line = text.slice(pos, cStringEnd(text, pos, lineEnd)).replace(/\n$/, '');
+    const line = text.slice(pos, lineEndOf(pos, lineEnd)).replace(/\n$/, '');
     pos = lineEnd;
     if (isMappingHeader(line)) {
       const [entry] = parseMapsEntries(line);

@@ -19,17 +19,52 @@ function localeFor(category: string, env: Env): string {
   return env.LC_ALL || env[category] || env.LANG || 'C';
 }
 
-/** glibc's normalised codeset: lower case, alphanumerics only. */
-function normalizeName(name: string): string {
-  const dot = name.indexOf('.');
-  if (dot < 0) return name;
-  const at = name.indexOf('@', dot);
-  const codeset = name.slice(dot + 1, at < 0 ? undefined : at).toLowerCase().replace(/[^a-z0-9]/g, '');
-  return name.slice(0, dot + 1) + codeset + (at < 0 ? '' : name.slice(at));
+/** A locale name split as glibc's _nl_explode_name() splits it. */
+interface LocaleParts {
+  language: string;
+  territory: string | null;
+  codeset: string | null;
+  modifier: string | null;
 }
 
-function isBuiltin(name: string): boolean {
-  return name === 'C' || name === 'POSIX' || normalizeName(name) === 'C.utf8';
+function explode(name: string): LocaleParts | null {
+  const match = /^([^_.@]*)(?:_([^.@]*))?(?:\.([^@]*))?(?:@(.*))?$/.exec(name);
+  if (!match || match[1] === '') return null;
+  return { language: match[1]!, territory: match[2] ?? null, codeset: match[3] ?? null, modifier: match[4] ?? null };
+}
+
+/**
+ * The codeset as glibc matches it against the installed locale. Measured
+ * with glibc 2.36's setlocale(): "UTF-8", "utf-8", "UTF8" load C.utf8, while
+ * "UTF--8", "UTF_8", ".UTF-8" and "utf8." do not.
+ */
+function normalizeCodeset(codeset: string): string {
+  return codeset.toLowerCase().replace('-', '');
+}
+
+/**
+ * The installed locale directories glibc would try for a name: the
+ * territory and the modifier may each be dropped, the codeset is normalised.
+ */
+function candidates(parts: LocaleParts): string[] {
+  const codeset = parts.codeset === null ? '' : `.${normalizeCodeset(parts.codeset)}`;
+  const names: string[] = [];
+  for (const territory of parts.territory === null ? [''] : [`_${parts.territory}`, '']) {
+    for (const modifier of parts.modifier === null ? [''] : [`@${parts.modifier}`, '']) {
+      names.push(`${parts.language}${territory}${codeset}${modifier}`);
+    }
+  }
+  return names;
+}
+
+/** The directory or archive entry a name resolves to, or null. */
+function resolveLocale(name: string): string | null {
+  if (name === 'C' || name === 'POSIX') return name;
+  // glibc refuses names with a '/' unless they are absolute paths.
+  if (name.includes('/')) return name.startsWith('/') && existsSync(`${name}/LC_CTYPE`) ? name : null;
+  const parts = explode(name);
+  if (parts === null) return null;
+  return candidates(parts).find((candidate) => existsSync(`${LOCALE_DIR}/${candidate}/LC_CTYPE`) || inArchive(candidate)) ?? null;
 }
 
 let archiveText: string | null | undefined;
@@ -45,25 +80,15 @@ function inArchive(name: string): boolean {
   return archiveText !== null && archiveText.includes(`${name}\0`);
 }
 
-function isLoadable(name: string): boolean {
-  if (isBuiltin(name)) return true;
-  if (name.includes('/')) return existsSync(name);
-  const normalized = normalizeName(name);
-  return (
-    existsSync(`${LOCALE_DIR}/${name}/LC_CTYPE`) ||
-    existsSync(`${LOCALE_DIR}/${normalized}/LC_CTYPE`) ||
-    inArchive(normalized) ||
-    inArchive(name)
-  );
-}
-
 /** True when escape_str() would take its UTF-8 path for this environment. */
 export function isUtf8Locale(env: Env): boolean {
+  const resolved = new Map<string, string | null>();
   for (const category of CATEGORIES) {
-    if (!isLoadable(localeFor(category, env))) return false;
+    const name = localeFor(category, env);
+    if (!resolved.has(name)) resolved.set(name, resolveLocale(name));
+    if (resolved.get(name) === null) return false;
   }
-  const ctype = localeFor('LC_CTYPE', env);
-  if (ctype === 'C' || ctype === 'POSIX') return false;
-  const dot = ctype.indexOf('.');
-  return dot >= 0 && normalizeName(ctype).slice(normalizeName(ctype).indexOf('.') + 1).replace(/@.*/, '') === 'utf8';
+  const ctype = resolved.get(localeFor('LC_CTYPE', env))!;
+  const codeset = explode(ctype)?.codeset;
+  return codeset !== null && codeset !== undefined && normalizeCodeset(codeset) === 'utf8';
 }

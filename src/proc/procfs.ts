@@ -20,7 +20,8 @@ const CHUNK_BYTES = 1 << 20;
  * Read a file to EOF in large chunks. /proc files report size 0, so the size
  * from fstat cannot be trusted. A read error after a successful open ends the
  * data there, as fgets() returning NULL ends pmap's loop: a process that exits
- * mid-read yields what was read so far, not an exception.
+ * mid-read yields what was read so far, not an exception. Only a failed
+ * open is a failure.
  */
 export function readWhole(path: string, limit = Number.POSITIVE_INFINITY): ReadOutcome {
   let fd: number;
@@ -39,8 +40,9 @@ export function readWhole(path: string, limit = Number.POSITIVE_INFINITY): ReadO
       let got: number;
       try {
         got = readSync(fd, chunk, 0, want, null);
-      } catch (error) {
-        if (total === 0) return { ok: false, code: errorCode(error) };
+      } catch {
+        // fopen() succeeded, so pmap sees an empty or shorter file (a
+        // directory's EISDIR, a process gone with ESRCH), not a failure.
         break;
       }
       if (got <= 0) break;

@@ -8,7 +8,7 @@
  * minor from a target mapping whose inode is a segment listed in
  * /proc/sysvipc/shm: the inode of a SysV mapping is its shmid.
  */
-import { cStringEnd, fgetsEnd, sanitizeUnprintable } from '../parse/cscan.js';
+import { cStringEnds, fgetsEnd, sanitizeUnprintable } from '../parse/cscan.js';
 import { newMappingFields, scanMappingLine } from '../parse/maps.js';
 import { NO_SHM_MINOR } from '../format/basic.js';
 import { ProcFS } from './procfs.js';
@@ -24,10 +24,12 @@ interface ShmCandidate {
 /** Lines pmap would accept as its own segment: major 0, shared, "/SYSV". */
 function sysvCandidates(text: string, bufferSize: number): ShmCandidate[] {
   const found: ShmCandidate[] = [];
+  if (!text.includes('SYSV')) return found;
   const fields = newMappingFields();
+  const lineEndOf = cStringEnds(text);
   for (let pos = 0; pos < text.length; ) {
     const end = fgetsEnd(text, pos, bufferSize);
-    const line = text.slice(pos, cStringEnd(text, pos, end));
+    const line = text.slice(pos, lineEndOf(pos, end));
     pos = end;
     if (!line.includes('SYSV')) continue;
     if (scanMappingLine(line, fields) < 6) continue;
