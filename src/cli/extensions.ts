@@ -1,5 +1,138 @@
-/** --json and --summary dispatch (issue 5). */
-export async function runExtensions(context: unknown): Promise<number> {
-  void context;
-  throw new Error('--json/--summary are not implemented yet');
+/**
+ * --json and --summary: read each found process's smaps and hand it to the
+ * formatter, with pmap's exit status (1 when a process's smaps cannot be
+ * read, 42 when a PID was not found). Loaded only for these options.
+ */
+import type { PmapOptions } from './args.js';
+import { parsePids } from './args.js';
+import type { Output } from './output.js';
+import { writeStderr } from './output.js';
+import type { ProcFS } from '../proc/procfs.js';
+import { ProcessRecord, headerLine } from '../proc/process.js';
+import { isUtf8Locale } from '../proc/locale.js';
+import {
+  JsonEntryInput, ProcessSnapshot, TSPMAP_VERSION, inRange, jsonDocument, jsonEntry, parseSmapsDetailed, stringifyJson,
+} from '../format/json.js';
+
+export interface ExtensionContext {
+  options: PmapOptions;
+  fs: ProcFS;
+  /** The processes found, in the order asked for (duplicates kept). */
+  records: ProcessRecord[];
+  /** How many PIDs were asked for. */
+  requested: number;
+  output: Output;
+  env: Readonly<Record<string, string | undefined>>;
+  name: string;
+  treeShmMinor: number | null;
+}
+
+const STATUS_UNREADABLE = 1;
+const STATUS_MISSING = 42;
+/** Object rows --summary prints per process; the rest share one row (--json has all). */
+const SUMMARY_OBJECTS = 15;
+
+const STRERROR: Record<string, string> = {
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOENT: 'No such file or directory',
+  ESRCH: 'No such process',
+};
+
+/** Every PID asked for, paired with its record or null when not found. */
+function pairWithPids(context: ExtensionContext): Array<{ pid: number; record: ProcessRecord | null }> {
+  const parsed = parsePids(context.options.operands);
+  const pids = parsed.ok ? parsed.pids : [];
+  const pairs: Array<{ pid: number; record: ProcessRecord | null }> = [];
+  let next = 0;
+  for (const pid of pids) {
+    const record = context.records[next];
+    if (record && record.pid === pid) {
+      pairs.push({ pid, record });
+      next++;
+    } else {
+      pairs.push({ pid, record: null });
+    }
+  }
+  return pairs;
+}
+
+type Read = { ok: true; snapshot: ProcessSnapshot } | { ok: false; errno: string };
+
+function readSnapshot(context: ExtensionContext, record: ProcessRecord): Read {
+  const read = context.fs.readProcessFile(String(record.tgid >>> 0), 'smaps');
+  if (!read.ok) return { ok: false, errno: read.code };
+  const mappings = inRange(parseSmapsDetailed(read.data.toString('latin1')), context.options.range);
+  return { ok: true, snapshot: { record, mappings } };
+}
+
+/** A Unicode string as the latin1 byte string Output writes. */
+function utf8Bytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+export async function runExtensions(context: ExtensionContext): Promise<number> {
+  let status = 0;
+  if (context.records.length < context.requested) status |= STATUS_MISSING;
+  if (context.options.json) return status | (await runJson(context));
+  return status | (await runSummary(context));
+}
+
+async function runJson(context: ExtensionContext): Promise<number> {
+  let status = 0;
+  const withSummary = context.options.summary;
+  const summaryModule = withSummary ? await import('../format/summary.js') : null;
+  const entries = pairWithPids(context).map(({ pid, record }) => {
+    let input: JsonEntryInput;
+    let snapshot: ProcessSnapshot | null = null;
+    if (!record) {
+      input = { kind: 'missing', pid };
+    } else {
+      const read = readSnapshot(context, record);
+      if (read.ok) {
+        snapshot = read.snapshot;
+        input = { kind: 'process', snapshot };
+      } else {
+        status |= STATUS_UNREADABLE;
+        input = { kind: 'unreadable', record, file: 'smaps', errno: read.errno };
+      }
+    }
+    const entry = jsonEntry(input);
+    if (summaryModule && snapshot && !('error' in entry)) {
+      entry.summary = summaryModule.summaryJson(
+        summaryModule.summarize(snapshot.mappings, snapshot.record.stat.startStack),
+      );
+    }
+    return entry;
+  });
+  context.output.write(utf8Bytes(stringifyJson(jsonDocument(TSPMAP_VERSION, entries))));
+  return status;
+}
+
+async function runSummary(context: ExtensionContext): Promise<number> {
+  const { renderSummary, renderCombined, summarize, summarizeAll } = await import('../format/summary.js');
+  let utf8: boolean | undefined;
+  const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(context.env));
+  const render = { unicode: utf8Locale(), maxObjects: SUMMARY_OBJECTS };
+  let status = 0;
+  const snapshots: ProcessSnapshot[] = [];
+  for (const record of context.records) {
+    context.output.write(headerLine(record, utf8Locale));
+    const read = readSnapshot(context, record);
+    if (!read.ok) {
+      status |= STATUS_UNREADABLE;
+      const reason = STRERROR[read.errno] ?? read.errno;
+      context.output.flush();
+      writeStderr(`${context.name}: cannot read /proc/${record.tgid >>> 0}/smaps: ${reason}\n`);
+      continue;
+    }
+    snapshots.push(read.snapshot);
+    const summary = summarize(read.snapshot.mappings, record.stat.startStack);
+    context.output.write(utf8Bytes(await renderSummary(summary, render)));
+    if (context.output.brokenPipe) return status;
+  }
+  if (snapshots.length > 1) {
+    context.output.write(utf8Bytes(await renderCombined(summarizeAll(snapshots), snapshots.length, render)));
+  }
+  return status;
 }

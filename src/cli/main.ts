@@ -12,6 +12,7 @@ import { MESSAGES, programName, usageText } from './messages.js';
 import { Output, strerror, writeStderr } from './output.js';
 import { RcSession, createRcFile, defaultRcPath, loadRcFile } from './rc.js';
 import { SmapsTableRun } from '../format/smaps-table.js';
+import { isatty } from 'node:tty';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -105,8 +106,9 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const carry: BasicCarry = { start: 0 };
   const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(options, rc) : null;
   let status = 0;
+  const paint = await painter(options, env);
   for (const record of records) {
-    output.write(headerLine(record, utf8Locale));
+    output.write(paint(headerLine(record, utf8Locale), 'default'));
     const file = options.extended || table ? 'smaps' : 'maps';
     const read = fs.readProcessFile(String(record.tgid >>> 0), file);
     if (!read.ok) {
@@ -116,13 +118,13 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
     const text = read.data.toString('latin1');
     if (table) {
       const rendered = table.render(text);
-      output.write(rendered.text);
+      output.write(paint(rendered.text, 'table'));
       if (rendered.fatal !== undefined) fail(name, rendered.fatal);
       continue;
     }
     const mode: BasicMode = options.extended ? 'extended' : options.device ? 'device' : 'default';
     const shmMinor = treeShmMinor ?? shmMinorLive(fs, text);
-    output.write(
+    output.write(paint(
       formatBasic(
         text,
         {
@@ -136,7 +138,8 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
         },
         carry,
       ),
-    );
+      mode,
+    ));
     if (output.brokenPipe) break;
   }
   if (records.length < pids.length) status |= EXIT.missing;
@@ -184,6 +187,17 @@ function loadRc(options: PmapOptions, env: Env, name: string): RcSession | null 
     throw new Fatal(EXIT.failure);
   }
   return loaded;
+}
+
+type Paint = (text: string, mode: 'default' | 'extended' | 'device' | 'table') => string;
+
+/** --color: chalk and color.ts load only when colour may be on. */
+async function painter(options: PmapOptions, env: Env): Promise<Paint> {
+  const tty = options.color !== 'never' && isatty(1);
+  const maybe = options.color === 'always' || (options.color === 'auto' && (tty || env.FORCE_COLOR !== undefined));
+  if (!maybe) return (text) => text;
+  const { createPainter } = await import('../format/color.js');
+  return (await createPainter(options.color, env, tty)) ?? ((text) => text);
 }
 
 async function appendExtensionHelp(output: Output): Promise<void> {

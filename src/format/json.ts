@@ -1,0 +1,343 @@
+/**
+ * --json: one document for all PIDs, in a schema that does not depend on
+ * the kernel (schema/tspmap.schema.json documents it).
+ *
+ *   { "tspmap": "0.1.0", "schemaVersion": 1, "processes": [ ENTRY, ... ] }
+ *
+ * ENTRY is a process {pid, tgid, comm, command, cmdline, mappings, totals}
+ * or an error entry {pid, error: {code, ...}}. Addresses and offsets are
+ * lower-case hex strings without "0x" (exact 64-bit), inodes are decimal
+ * strings (inode numbers are 64-bit), device is "MAJ:MIN" in hex as the
+ * kernel prints it, and every "Key: N kB" line of smaps is a number in
+ * mapping.kB under the kernel's own key. Numbers above 2^53 are written
+ * with all their digits.
+ *
+ * This module is pure: it works on text already read from /proc.
+ */
+import { parseMapsEntries, MapsEntry } from '../parse/maps.js';
+import { scanUnsigned } from '../parse/cscan.js';
+import { U64, add, sub } from '../parse/u64.js';
+import { headerCommand } from '../parse/cmdline.js';
+import type { ProcessRecord } from '../proc/process.js';
+
+export const SCHEMA_VERSION = 1;
+/** tspmap's version, as package.json has it (a test keeps them equal). */
+export const TSPMAP_VERSION = '0.1.0';
+
+/** What a mapping is, from its name, device and the process's stack start. */
+export type MappingKind =
+  | 'file'
+  | 'deleted'
+  | 'anon'
+  | 'anon_named'
+  | 'anon_shared'
+  | 'heap'
+  | 'stack'
+  | 'vdso'
+  | 'vvar'
+  | 'vsyscall'
+  | 'shm'
+  | 'memfd'
+  | 'special';
+
+/** One mapping of smaps with every field, split by unit. */
+export interface DetailedMapping extends MapsEntry {
+  /** "Key: N kB" lines, in the kernel's order. */
+  kB: Map<string, U64>;
+  /** Numeric lines without a unit (THPeligible, ProtectionKey, ...). */
+  values: Map<string, U64>;
+  vmFlags?: string[];
+}
+
+const FIELD_LINE = /^([A-Za-z][A-Za-z0-9_]*):[ \t]*([0-9]+)([ \t]+kB)?[ \t]*$/;
+
+/**
+ * Parse smaps (or maps, giving mappings without fields) keeping every field
+ * whatever its length, unlike pmap's 20-character "%20[^:]" scan. Values too
+ * large for 64 bits saturate, as strtoull() makes them in pmap. A line is
+ * read up to a NUL byte, as C reads it.
+ */
+export function parseSmapsDetailed(text: string): DetailedMapping[] {
+  const mappings: DetailedMapping[] = [];
+  let current: DetailedMapping | null = null;
+  for (let pos = 0; pos < text.length; ) {
+    const newline = text.indexOf('\n', pos);
+    const lineEnd = newline < 0 ? text.length : newline;
+    let line = text.slice(pos, lineEnd);
+    pos = lineEnd + 1;
+    const nul = line.indexOf('\0');
+    if (nul >= 0) line = line.slice(0, nul);
+    const first = line.charCodeAt(0);
+    if (!(first >= 0x41 && first <= 0x5a)) {
+      const [entry] = parseMapsEntries(line);
+      current = entry ? { ...entry, kB: new Map(), values: new Map() } : null;
+      if (current) mappings.push(current);
+      continue;
+    }
+    if (!current) continue;
+    if (line.startsWith('VmFlags:')) {
+      current.vmFlags = line.slice(8).trim().split(/\s+/).filter(Boolean);
+      continue;
+    }
+    const match = FIELD_LINE.exec(line);
+    if (!match) continue;
+    const digits = match[2]!;
+    const value = digits.length <= 15 ? Number(digits) : scanUnsigned(digits, 0, digits.length, 10)!.value;
+    (match[3] ? current.kB : current.values).set(match[1]!, value);
+  }
+  return mappings;
+}
+
+const SYSV_NAME = /^\/SYSV[0-9a-fA-F]{8}(?: \(deleted\))?$/;
+const DELETED = ' (deleted)';
+
+/**
+ * The kind of a mapping. Anonymous mappings without a name that contain
+ * the stack start from stat (older kernels) count as the stack, as in pmap.
+ */
+export function mappingKind(entry: MapsEntry, startStack: U64): MappingKind {
+  const name = entry.name;
+  if (name === '') {
+    const inStack = startStack !== 0 && startStack >= entry.start && startStack <= entry.end;
+    return inStack ? 'stack' : 'anon';
+  }
+  if (name.startsWith('[')) {
+    if (name === '[heap]') return 'heap';
+    if (name === '[stack]' || name.startsWith('[stack:')) return 'stack';
+    if (name === '[vdso]') return 'vdso';
+    if (name === '[vvar]' || name.startsWith('[vvar_')) return 'vvar';
+    if (name === '[vsyscall]') return 'vsyscall';
+    if (name.startsWith('[anon_shmem:')) return 'anon_shared';
+    if (name.startsWith('[anon:')) return 'anon_named';
+    return 'special';
+  }
+  if (name.startsWith('/')) {
+    if (entry.devMajor === 0 && SYSV_NAME.test(name)) return 'shm';
+    if (name.startsWith('/memfd:')) return 'memfd';
+    if (entry.devMajor === 0 && name === '/dev/zero' + DELETED) return 'anon_shared';
+    return name.endsWith(DELETED) ? 'deleted' : 'file';
+  }
+  return 'special';
+}
+
+/** A process as the extensions see it: the record and its parsed smaps. */
+export interface ProcessSnapshot {
+  record: ProcessRecord;
+  mappings: DetailedMapping[];
+}
+
+export type JsonEntryInput =
+  | { kind: 'process'; snapshot: ProcessSnapshot }
+  | { kind: 'missing'; pid: number }
+  | { kind: 'unreadable'; record: ProcessRecord; file: string; errno: string };
+
+/** Text decoded from the kernel's bytes (a latin1 byte string) as UTF-8. */
+export interface Decoded {
+  text: string;
+  /** Base64 of the bytes when they are not valid UTF-8. */
+  base64?: string;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeBytes(bytes: string): Decoded {
+  const buffer = Buffer.from(bytes, 'latin1');
+  try {
+    return { text: strictUtf8.decode(buffer) };
+  } catch {
+    return { text: buffer.toString('utf8'), base64: buffer.toString('base64') };
+  }
+}
+
+/** argv from the raw cmdline: NUL-separated, the trailing NUL dropped. */
+export function cmdlineArgs(raw: string): string[] {
+  if (raw.length === 0) return [];
+  const parts = raw.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts.map((part) => decodeBytes(part).text);
+}
+
+/** The command pmap prints in its header (UTF-8 escaping rules). */
+export function commandOf(record: ProcessRecord): string {
+  const bytes = headerCommand({ cmdline: record.cmdlineRaw, comm: record.stat.comm, state: record.stat.state }, true);
+  return decodeBytes(bytes).text;
+}
+
+/** The JSON value of a mapping (U64 values stay exact, as number or bigint). */
+export interface JsonMapping {
+  start: string;
+  end: string;
+  perms: string;
+  offset: string;
+  device: string;
+  inode: string;
+  path: string | null;
+  pathBase64?: string;
+  kind: MappingKind;
+  deleted: boolean;
+  kB: Record<string, U64>;
+  thpEligible?: U64;
+  protectionKey?: U64;
+  values?: Record<string, U64>;
+  vmFlags?: string[];
+}
+
+export interface JsonTotals {
+  mappings: number;
+  kB: Record<string, U64>;
+}
+
+export interface JsonProcess {
+  pid: number;
+  tgid: number;
+  comm: string | null;
+  command: string;
+  cmdline: string[];
+  mappings: JsonMapping[];
+  totals: JsonTotals;
+  summary?: unknown;
+}
+
+export interface JsonError {
+  pid: number;
+  tgid?: number;
+  comm?: string | null;
+  command?: string;
+  cmdline?: string[];
+  error: { code: 'not_found' | 'unreadable'; errno?: string; message: string };
+}
+
+export interface JsonDocument {
+  tspmap: string;
+  schemaVersion: number;
+  processes: Array<JsonProcess | JsonError>;
+}
+
+function hex(value: U64): string {
+  return value.toString(16);
+}
+
+function device(entry: MapsEntry): string {
+  return `${entry.devMajor.toString(16).padStart(2, '0')}:${entry.devMinor.toString(16).padStart(2, '0')}`;
+}
+
+export function jsonMapping(mapping: DetailedMapping, startStack: U64): JsonMapping {
+  const name = decodeBytes(mapping.name);
+  const out: JsonMapping = {
+    start: hex(mapping.start),
+    end: hex(mapping.end),
+    perms: mapping.perms,
+    offset: hex(mapping.offset),
+    device: device(mapping),
+    inode: String(mapping.inode),
+    path: mapping.name === '' ? null : name.text,
+    kind: mappingKind(mapping, startStack),
+    deleted: mapping.name.endsWith(DELETED),
+    kB: Object.fromEntries(mapping.kB),
+  };
+  if (name.base64 !== undefined) out.pathBase64 = name.base64;
+  const others: Record<string, U64> = {};
+  for (const [key, value] of mapping.values) {
+    if (key === 'THPeligible') out.thpEligible = value;
+    else if (key === 'ProtectionKey') out.protectionKey = value;
+    else others[key] = value;
+  }
+  if (Object.keys(others).length > 0) out.values = others;
+  if (mapping.vmFlags) out.vmFlags = mapping.vmFlags;
+  return out;
+}
+
+/** Page sizes are per-mapping properties, not amounts: never summed. */
+const NOT_SUMMED = new Set(['KernelPageSize', 'MMUPageSize']);
+
+/** Sum of every kB field (but the page sizes) over the mappings, exact in 64 bits. */
+export function totalsOf(mappings: readonly DetailedMapping[]): JsonTotals {
+  const kB: Record<string, U64> = {};
+  for (const mapping of mappings) {
+    for (const [key, value] of mapping.kB) {
+      if (!NOT_SUMMED.has(key)) kB[key] = add(kB[key] ?? 0, value);
+    }
+  }
+  return { mappings: mappings.length, kB };
+}
+
+function identity(record: ProcessRecord): Pick<JsonProcess, 'pid' | 'tgid' | 'comm' | 'command' | 'cmdline'> {
+  return {
+    pid: record.pid,
+    tgid: record.tgid >>> 0,
+    comm: record.stat.comm === null ? null : decodeBytes(record.stat.comm).text,
+    command: commandOf(record),
+    cmdline: cmdlineArgs(record.cmdlineRaw),
+  };
+}
+
+export function jsonProcess(snapshot: ProcessSnapshot): JsonProcess {
+  const startStack = snapshot.record.stat.startStack;
+  return {
+    ...identity(snapshot.record),
+    mappings: snapshot.mappings.map((mapping) => jsonMapping(mapping, startStack)),
+    totals: totalsOf(snapshot.mappings),
+  };
+}
+
+export function jsonEntry(input: JsonEntryInput): JsonProcess | JsonError {
+  if (input.kind === 'process') return jsonProcess(input.snapshot);
+  if (input.kind === 'missing') {
+    return { pid: input.pid, error: { code: 'not_found', message: 'no such process' } };
+  }
+  return {
+    ...identity(input.record),
+    error: {
+      code: 'unreadable',
+      errno: input.errno,
+      message: `cannot read /proc/${input.record.tgid >>> 0}/${input.file}: ${input.errno}`,
+    },
+  };
+}
+
+export function jsonDocument(version: string, entries: Array<JsonProcess | JsonError>): JsonDocument {
+  return { tspmap: version, schemaVersion: SCHEMA_VERSION, processes: entries };
+}
+
+/**
+ * JSON text: indented down to each mapping, which takes one line (as do
+ * arrays of plain values and anything deeper), so the output stays
+ * greppable. Bigints are written with all their digits; undefined members
+ * are left out as JSON.stringify leaves them out.
+ */
+export function stringifyJson(value: unknown): string {
+  return serialize(value, 0) + '\n';
+}
+
+const INLINE_DEPTH = 4;
+
+function serialize(value: unknown, depth: number, inlineParent = false): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const isArray = Array.isArray(value);
+  const inline =
+    inlineParent ||
+    (!isArray && depth >= INLINE_DEPTH) ||
+    (isArray && value.every((item) => item === null || typeof item !== 'object'));
+  const pad = '  '.repeat(depth + 1);
+  const items: string[] = isArray
+    ? value.map((item) => serialize(item === undefined ? null : item, depth + 1, inline))
+    : Object.entries(value as Record<string, unknown>)
+        .filter(([, item]) => item !== undefined && typeof item !== 'function')
+        .map(([key, item]) => `${JSON.stringify(key)}:${inline ? '' : ' '}${serialize(item, depth + 1, inline)}`);
+  const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+  if (items.length === 0) return open + close;
+  if (inline) return open + items.join(',') + close;
+  return `${open}\n${pad}${items.join(`,\n${pad}`)}\n${'  '.repeat(depth)}${close}`;
+}
+
+/** Keep the mappings pmap's -A LOW,HIGH keeps (none ending below, stop above). */
+export function inRange<T extends MapsEntry>(mappings: readonly T[], range: { low: U64; high: U64 }): T[] {
+  const kept: T[] = [];
+  for (const mapping of mappings) {
+    if (sub(mapping.end, 1) < range.low) continue;
+    if (range.high < mapping.start) break;
+    kept.push(mapping);
+  }
+  return kept;
+}
