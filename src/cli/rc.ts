@@ -1,12 +1,16 @@
 /**
- * The rc file side of the command line (-c, -C, -n, -N).
- * Implemented in issue 3; the signatures are what main.ts relies on.
+ * The rc file side of the command line (-c, -C, -n, -N): pmap's
+ * get_default_rc_filename(), config_create() and config_read().
  */
+import { parseRc } from '../parse/rc.js';
+import { RC_TEMPLATE } from '../format/rc-template.js';
+import { createRcText, readRcText } from '../proc/rcfile.js';
 import { PmapOptions } from './args.js';
+import { writeStderr } from './output.js';
 
 /** The parsed rc file: which fields to show and whether paths are shown. */
 export interface RcSession {
-  /** Field names listed in [Fields Display]. */
+  /** Field names listed in [Fields Display] (each cut to 31 bytes). */
   fields: Set<string>;
   /** How many times ShowPath appeared in [Mapping] (each toggles -p). */
   showPathToggles: number;
@@ -14,21 +18,28 @@ export interface RcSession {
 
 /** ~/.<name>rc, or null after warning "HOME variable undefined". */
 export function defaultRcPath(env: Readonly<Record<string, string | undefined>>, name: string): string | null {
-  void env;
-  void name;
-  throw new Error('rc files are not implemented yet');
+  const home = env.HOME;
+  if (home === undefined) {
+    writeStderr(`${name}: HOME variable undefined\n`);
+    return null;
+  }
+  return `${home}/.${name}rc`;
 }
 
+/** Write pmap's rc template to `path`; false (after a warning if it exists) when not created. */
 export function createRcFile(path: string, name: string): boolean {
-  void path;
-  void name;
-  throw new Error('rc files are not implemented yet');
+  const outcome = createRcText(path, RC_TEMPLATE);
+  if (outcome === 'exists') writeStderr(`${name}: the file already exists - delete or rename it first\n`);
+  return outcome === 'created';
 }
 
+/** Read and parse an rc file, printing its warnings; null when it cannot be opened. */
 export function loadRcFile(path: string, name: string): RcSession | null {
-  void path;
-  void name;
-  throw new Error('rc files are not implemented yet');
+  const text = readRcText(path);
+  if (text === null) return null;
+  const parsed = parseRc(text);
+  writeStderr(parsed.warnings.map((warning) => `${name}: ${warning}\n`).join(''));
+  return { fields: new Set(parsed.fields), showPathToggles: parsed.showPathToggles };
 }
 
 export type { PmapOptions };
