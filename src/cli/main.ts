@@ -2,7 +2,7 @@
  * tspmap's command: pmap's control flow, checks and exit statuses, with the
  * extensions dispatched (and loaded) only when asked for.
  */
-import { BasicCarry, BasicMode, formatBasic } from '../format/basic.js';
+import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
 import { isUtf8Locale } from '../proc/locale.js';
@@ -107,39 +107,57 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(options, rc) : null;
   let status = 0;
   const paint = await painter(options, env);
+  const colored = paint !== plain;
   for (const record of records) {
     output.write(paint(headerLine(record, utf8Locale), 'default'));
+    const tgid = String(record.tgid >>> 0);
     const file = options.extended || table ? 'smaps' : 'maps';
-    const read = fs.readProcessFile(String(record.tgid >>> 0), file);
-    if (!read.ok) {
-      status |= EXIT.unreadable;
-      continue;
-    }
-    const text = read.data.toString('latin1');
     if (table) {
-      const rendered = table.render(text);
+      const blocks: string[] = [];
+      const read = fs.streamProcessFile(tgid, file, (block) => blocks.push(block));
+      if (!read.ok) {
+        status |= EXIT.unreadable;
+        continue;
+      }
+      const rendered = table.render(blocks.join(''));
       output.write(paint(rendered.text, 'table'));
       if (rendered.fatal !== undefined) fail(name, rendered.fatal);
       continue;
     }
     const mode: BasicMode = options.extended ? 'extended' : options.device ? 'device' : 'default';
-    const shmMinor = treeShmMinor ?? shmMinorLive(fs, text);
-    output.write(paint(
-      formatBasic(
-        text,
-        {
-          mode,
-          quiet: options.quiet,
-          showPath: options.showPath,
-          range: options.range,
-          startStack: record.stat.startStack,
-          shmMinor,
-          kernelNames: options.kernelNames,
-        },
-        carry,
-      ),
-      mode,
-    ));
+    const formatter = new BasicFormatter(
+      {
+        mode,
+        quiet: options.quiet,
+        showPath: options.showPath,
+        range: options.range,
+        startStack: record.stat.startStack,
+        shmMinor: treeShmMinor ?? shmMinorLive(fs, tgid),
+        kernelNames: options.kernelNames,
+      },
+      carry,
+    );
+    // Colour needs a process's whole text (large-RSS rows are relative to
+    // its total); plain output streams block by block.
+    const pieces: string[] = [];
+    const emit = colored ? (text: string) => pieces.push(text) : (text: string) => output.write(text);
+    // pmap prints the column headings only once the file has opened.
+    let begun = false;
+    const begin = (): void => {
+      if (!begun) emit(formatter.begin());
+      begun = true;
+    };
+    const read = fs.streamProcessFile(tgid, file, (block) => {
+      begin();
+      emit(formatter.feed(block));
+    });
+    if (!read.ok) {
+      status |= EXIT.unreadable;
+      continue;
+    }
+    begin();
+    emit(formatter.end());
+    if (colored) output.write(paint(pieces.join(''), mode));
     if (output.brokenPipe) break;
   }
   if (records.length < pids.length) status |= EXIT.missing;
@@ -191,13 +209,16 @@ function loadRc(options: PmapOptions, env: Env, name: string): RcSession | null 
 
 type Paint = (text: string, mode: 'default' | 'extended' | 'device' | 'table') => string;
 
+/** The painter when colour is off: output passes through untouched. */
+const plain: Paint = (text) => text;
+
 /** --color: chalk and color.ts load only when colour may be on. */
 async function painter(options: PmapOptions, env: Env): Promise<Paint> {
   const tty = options.color !== 'never' && isatty(1);
   const maybe = options.color === 'always' || (options.color === 'auto' && (tty || env.FORCE_COLOR !== undefined));
-  if (!maybe) return (text) => text;
+  if (!maybe) return plain;
   const { createPainter } = await import('../format/color.js');
-  return (await createPainter(options.color, env, tty)) ?? ((text) => text);
+  return (await createPainter(options.color, env, tty)) ?? plain;
 }
 
 async function appendExtensionHelp(output: Output): Promise<void> {

@@ -6,10 +6,9 @@
  * and keeps its scan variables across lines, so this is written as the same
  * state machine; each quirk it preserves is named where it lives.
  */
-import { cStringEnd, fgetsEnd, sanitizeUnprintable } from '../parse/cscan.js';
-import { MappingFields, isMappingHeader, newMappingFields, scanMappingLine } from '../parse/maps.js';
-import { scanSmapsKey } from '../parse/smaps.js';
-import { U64, add, shr10, sub } from '../parse/u64.js';
+import { cStringEnds, fgetsEnd, sanitizeUnprintable, scanUnsigned } from '../parse/cscan.js';
+import { MappingFields, newMappingFields, scanMappingLine } from '../parse/maps.js';
+import { U64, U64_MAX, add, shr10, sub } from '../parse/u64.js';
 import { justify, padLeft, padRight, zeroPad } from './columns.js';
 
 export type BasicMode = 'default' | 'extended' | 'device';
@@ -55,71 +54,125 @@ const ADDRESS_WIDTH = 16;
 const EXTENDED_WIDTHS = { kbytes: 7, rss: 7, dirty: 7, mode: 5 };
 const DEVICE_WIDTHS = { kbytes: 7, mode: 5, offset: 16, device: 9 };
 
+/** Whole-file convenience over BasicFormatter. */
 export function formatBasic(text: string, options: BasicOptions, carry: BasicCarry): string {
-  const out: string[] = [];
-  if (!options.quiet) out.push(headerLine(options.mode));
-  const totals: Totals = { shared: 0, privateWriteable: 0, privateReadonly: 0, rss: 0, sharedDirty: 0, privateDirty: 0 };
-  const fields = newMappingFields(carry.start);
-  const pending = new PendingExtended();
-  let diff: U64 = 0;
+  const formatter = new BasicFormatter(options, carry);
+  return formatter.begin() + formatter.feed(text) + formatter.end();
+}
 
-  for (let pos = 0; pos < text.length; ) {
-    const chunkEnd = fgetsEnd(text, pos, MAPBUF_SIZE);
-    const chunk = text.slice(pos, chunkEnd);
-    pos = chunkEnd;
-    const line = chunk.slice(0, cStringEnd(chunk, 0, chunk.length));
-    pending.overwrittenBy(chunk);
+/**
+ * The engine, fed the file in blocks that end at line boundaries so that a
+ * 60,000-mapping smaps never has to be held in memory whole. Output comes
+ * back per block; nothing here does I/O.
+ */
+export class BasicFormatter {
+  private readonly totals: Totals = {
+    shared: 0, privateWriteable: 0, privateReadonly: 0, rss: 0, sharedDirty: 0, privateDirty: 0,
+  };
+  private readonly fields: MappingFields;
+  private readonly pending = new PendingExtended();
+  private diff: U64 = 0;
+  /** -A's first mapping above the range ends pmap's read loop. */
+  private stopped = false;
+  private readonly ranged: boolean;
 
-    // "hex values are lower case or numeric, keys are upper": a line
-    // starting A-Z is a smaps key even in maps mode.
-    if (!isMappingHeader(line)) {
-      const pair = scanSmapsKey(line);
-      if (!pair) continue;
-      if (pair.key === 'Rss') {
-        pending.rss = pair.value;
-        totals.rss = add(totals.rss, pair.value);
-      } else if (pair.key === 'Shared_Dirty') {
-        pending.sharedDirty = pair.value;
-        totals.sharedDirty = add(totals.sharedDirty, pair.value);
-      } else if (pair.key === 'Private_Dirty') {
-        pending.privateDirty = pair.value;
-        totals.privateDirty = add(totals.privateDirty, pair.value);
-      } else if (pair.key === 'Swap') {
-        // -x prints a mapping when its Swap line arrives, then resets.
-        if (pending.name !== null) out.push(pending.render(fields, diff));
-        pending.reset(fields);
-        diff = 0;
-        fields.end = 0;
+  constructor(
+    private readonly options: BasicOptions,
+    private readonly carry: BasicCarry,
+  ) {
+    this.fields = newMappingFields(carry.start);
+    this.ranged = !(options.range === null || (options.range.low === 0 && options.range.high === U64_MAX));
+  }
+
+  begin(): string {
+    return this.options.quiet ? '' : headerLine(this.options.mode);
+  }
+
+  /** Process whole lines (the last one may lack its newline only at EOF). */
+  feed(text: string): string {
+    if (this.stopped) return '';
+    const out: string[] = [];
+    const lineEndOf = cStringEnds(text);
+    for (let pos = 0; pos < text.length; ) {
+      const chunkEnd = fgetsEnd(text, pos, MAPBUF_SIZE);
+      const lineEnd = lineEndOf(pos, chunkEnd);
+      this.pending.overwrittenBy(text, pos, chunkEnd);
+      const first = lineEnd > pos ? text.charCodeAt(pos) : 0;
+      // "hex values are lower case or numeric, keys are upper": a line
+      // starting A-Z is a smaps key even in maps mode.
+      if (first >= 0x41 && first <= 0x5a) {
+        this.keyLine(text, pos, lineEnd, out);
+      } else if (!this.mappingLine(text, pos, lineEnd, chunkEnd, out)) {
+        this.stopped = true;
+        break;
       }
-      continue;
+      pos = chunkEnd;
     }
+    return out.join('');
+  }
 
-    scanMappingLine(line, fields);
-    carry.start = fields.start;
-    if (options.range) {
+  end(): string {
+    return this.options.quiet ? '' : footer(this.options.mode, this.totals);
+  }
+
+  /** Only Rss, Shared_Dirty, Private_Dirty and Swap matter, as "%20[^:]: %llu". */
+  private keyLine(text: string, pos: number, end: number, out: string[]): void {
+    const key = RELEVANT_KEYS.find((candidate) => end - pos > candidate.length && text.startsWith(candidate, pos));
+    if (key === undefined) return;
+    const scanned = scanUnsigned(text, pos + key.length, end, 10);
+    if (!scanned) return;
+    const value = scanned.value;
+    const pending = this.pending;
+    const totals = this.totals;
+    if (key === 'Rss:') {
+      pending.rss = value;
+      totals.rss = add(totals.rss, value);
+    } else if (key === 'Shared_Dirty:') {
+      pending.sharedDirty = value;
+      totals.sharedDirty = add(totals.sharedDirty, value);
+    } else if (key === 'Private_Dirty:') {
+      pending.privateDirty = value;
+      totals.privateDirty = add(totals.privateDirty, value);
+    } else {
+      // Swap: -x prints a mapping when its Swap line arrives, then resets.
+      if (pending.name !== null) out.push(pending.render(this.fields, this.diff));
+      pending.reset(this.fields);
+      this.diff = 0;
+      this.fields.end = 0;
+    }
+  }
+
+  /** Returns false when -A's upper bound ends the listing. */
+  private mappingLine(text: string, pos: number, lineEnd: number, chunkEnd: number, out: string[]): boolean {
+    const fields = this.fields;
+    const options = this.options;
+    scanMappingLine(text, fields, pos, lineEnd);
+    this.carry.start = fields.start;
+    if (this.ranged && options.range) {
       // -A: a mapping ending below the range is skipped but, with -x, its
       // Rss and Dirty lines still reach the totals; one starting above the
       // range ends the whole file.
-      if (sub(fields.end, 1) < options.range.low) continue;
-      if (options.range.high < fields.start) break;
+      if (sub(fields.end, 1) < options.range.low) return true;
+      if (options.range.high < fields.start) return false;
     }
+    // strchr(mapbuf, '\n') only sees a newline before any NUL.
+    const hadNewline = lineEnd === chunkEnd && text.charCodeAt(lineEnd - 1) === 0x0a;
+    const line = sanitizeUnprintable(text.slice(pos, hadNewline ? lineEnd - 1 : lineEnd));
+    const diff = sub(fields.end, fields.start);
+    this.diff = diff;
+    accountPerms(fields.perms, diff, this.totals);
 
-    const hadNewline = line.endsWith('\n');
-    const sanitized = sanitizeUnprintable(hadNewline ? line.slice(0, -1) : line);
-    diff = sub(fields.end, fields.start);
-    accountPerms(fields.perms, diff, totals);
-
-    const name = mappingName(sanitized, fields, diff, options);
+    const name = mappingName(line, fields, diff, options);
     if (options.mode === 'extended') {
-      pending.remember(name, sanitized + (hadNewline ? '\0' : '') + chunk.slice(line.length));
-      continue;
+      this.pending.remember(name, line + (hadNewline ? '\0' : '') + text.slice(lineEnd, chunkEnd));
+    } else {
+      out.push(options.mode === 'device' ? deviceLine(fields, diff, name.text) : defaultLine(fields, diff, name.text));
     }
-    out.push(options.mode === 'device' ? deviceLine(fields, diff, name.text) : defaultLine(fields, diff, name.text));
+    return true;
   }
-
-  if (!options.quiet) out.push(footer(options.mode, totals));
-  return out.join('');
 }
+
+const RELEVANT_KEYS = ['Rss:', 'Shared_Dirty:', 'Private_Dirty:', 'Swap:'] as const;
 
 /** perms[3] 's' counts as shared, 'p' as private and is shown as '-'. */
 function accountPerms(perms: Uint8Array, diff: U64, totals: Totals): void {
@@ -134,7 +187,11 @@ function accountPerms(perms: Uint8Array, diff: U64, totals: Totals): void {
   perms[5] = 0;
 }
 
+/** The perms C string; accountPerms() put a NUL at index 5. */
 function permsText(perms: Uint8Array): string {
+  if (perms[0] && perms[1] && perms[2] && perms[3] && perms[4]) {
+    return String.fromCharCode(perms[0], perms[1], perms[2], perms[3], perms[4]);
+  }
   let text = '';
   for (let i = 0; i < perms.length && perms[i] !== 0; i++) text += String.fromCharCode(perms[i]!);
   return text;
@@ -194,8 +251,8 @@ class PendingExtended {
   }
 
   /** A line that fgets() wrote over the buffer; only long ones reach the name. */
-  overwrittenBy(chunk: string): void {
-    if (this.offset !== null && chunk.length >= this.offset) this.writes.push(chunk);
+  overwrittenBy(text: string, start: number, end: number): void {
+    if (this.offset !== null && end - start >= this.offset) this.writes.push(text.slice(start, end));
   }
 
   reset(fields: MappingFields): void {

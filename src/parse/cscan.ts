@@ -32,11 +32,18 @@ export interface Scanned {
 }
 
 /**
+ * scanUnsigned() runs once per field of every line, so it fills and returns
+ * this one object instead of allocating: read it before the next call.
+ */
+const SCANNED: Scanned = { value: 0, next: 0 };
+
+/**
  * One integer conversion as scanf's %lx / %llx (base 16) or %lu / %llu /
  * %u (base 10) performs it: leading white space, an optional sign, for base
  * 16 an optional 0x prefix, then digits. Out-of-range values saturate to
  * ULONG_MAX and a minus sign negates modulo 2^64, as strtoul() does.
  * The one difference between the two callers is the bare "0x" prefix.
+ * The result object is shared (see SCANNED).
  * Returns null when no digit could be read (a matching failure).
  */
 export function scanUnsigned(
@@ -86,7 +93,9 @@ export function scanUnsigned(
   if (pos === digitsStart && !sawZeroPrefix) return null;
   let value: U64 = overflow ? U64_MAX : big === null ? small : normalize(big);
   if (negative && !overflow && value !== 0) value = normalize(-BigInt(value));
-  return { value, next: pos };
+  SCANNED.value = value;
+  SCANNED.next = pos;
+  return SCANNED;
 }
 
 /** %Ns: skip white space, then up to `width` non-space chars (at least one). */

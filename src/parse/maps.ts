@@ -1,7 +1,7 @@
 /**
  * Parsing of /proc/PID/maps lines (and the mapping header lines of smaps).
  */
-import { cStringEnds, fgetsEnd, scanToken, scanUnsigned, skipSpace } from './cscan.js';
+import { cStringEnds, fgetsEnd, isCSpace, scanUnsigned, skipSpace } from './cscan.js';
 import { U64, toU32 } from './u64.js';
 
 /**
@@ -25,38 +25,49 @@ export function newMappingFields(start: U64 = 0): MappingFields {
   return { start, end: 0, perms: new Uint8Array(32), offset: 0, devMajor: 0, devMinor: 0, inode: 0 };
 }
 
-/** How many of the seven fields matched (sscanf's return, without EOF). */
-export function scanMappingLine(line: string, into: MappingFields): number {
-  const end = line.length;
-  const start = scanUnsigned(line, 0, end, 16);
-  if (!start) return 0;
-  into.start = start.value;
-  if (line.charCodeAt(start.next) !== 0x2d) return 1;
-  const stop = scanUnsigned(line, start.next + 1, end, 16);
-  if (!stop) return 1;
-  into.end = stop.value;
-  const perms = scanToken(line, stop.next, end, 31);
-  if (!perms) return 2;
-  storeCString(into.perms, perms.token);
-  const offset = scanUnsigned(line, perms.next, end, 16);
-  if (!offset) return 3;
-  into.offset = offset.value;
-  const major = scanUnsigned(line, offset.next, end, 16);
-  if (!major) return 4;
-  into.devMajor = toU32(major.value);
-  if (line.charCodeAt(major.next) !== 0x3a) return 5;
-  const minor = scanUnsigned(line, major.next + 1, end, 16);
-  if (!minor) return 5;
-  into.devMinor = toU32(minor.value);
-  const inode = scanUnsigned(line, minor.next, end, 10);
-  if (!inode) return 6;
-  into.inode = inode.value;
+/**
+ * How many of the seven fields matched (sscanf's return, without EOF),
+ * scanning text[pos, end).
+ */
+export function scanMappingLine(text: string, into: MappingFields, pos = 0, end = text.length): number {
+  let scanned = scanUnsigned(text, pos, end, 16);
+  if (!scanned) return 0;
+  into.start = scanned.value;
+  pos = scanned.next;
+  if (pos >= end || text.charCodeAt(pos) !== 0x2d) return 1;
+  scanned = scanUnsigned(text, pos + 1, end, 16);
+  if (!scanned) return 1;
+  into.end = scanned.value;
+  pos = storePerms(text, scanned.next, end, into.perms);
+  if (pos < 0) return 2;
+  scanned = scanUnsigned(text, pos, end, 16);
+  if (!scanned) return 3;
+  into.offset = scanned.value;
+  scanned = scanUnsigned(text, scanned.next, end, 16);
+  if (!scanned) return 4;
+  into.devMajor = toU32(scanned.value);
+  pos = scanned.next;
+  if (pos >= end || text.charCodeAt(pos) !== 0x3a) return 5;
+  scanned = scanUnsigned(text, pos + 1, end, 16);
+  if (!scanned) return 5;
+  into.devMinor = toU32(scanned.value);
+  scanned = scanUnsigned(text, scanned.next, end, 10);
+  if (!scanned) return 6;
+  into.inode = scanned.value;
   return 7;
 }
 
-function storeCString(buffer: Uint8Array, token: string): void {
-  for (let i = 0; i < token.length; i++) buffer[i] = token.charCodeAt(i);
-  buffer[token.length] = 0;
+/** "%31s" into the perms buffer: bytes past the new NUL keep old values. */
+function storePerms(text: string, pos: number, end: number, buffer: Uint8Array): number {
+  pos = skipSpace(text, pos, end);
+  const start = pos;
+  while (pos < end && pos - start < 31 && !isCSpace(text.charCodeAt(pos))) {
+    buffer[pos - start] = text.charCodeAt(pos);
+    pos++;
+  }
+  if (pos === start) return -1;
+  buffer[pos - start] = 0;
+  return pos;
 }
 
 /** Read a C string out of a byte buffer. */

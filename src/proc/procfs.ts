@@ -14,14 +14,14 @@ export type ReadOutcome =
   | { readonly ok: true; readonly data: Buffer }
   | { readonly ok: false; readonly code: string };
 
-const CHUNK_BYTES = 1 << 20;
+const FIRST_READ_BYTES = 1 << 16;
 
 /**
- * Read a file to EOF in large chunks. /proc files report size 0, so the size
- * from fstat cannot be trusted. A read error after a successful open ends the
- * data there, as fgets() returning NULL ends pmap's loop: a process that exits
- * mid-read yields what was read so far, not an exception. Only a failed
- * open is a failure.
+ * Read a file to EOF into one growing buffer. /proc files report size 0, so
+ * the size from fstat cannot be trusted. A read error after a successful
+ * open ends the data there, as fgets() returning NULL ends pmap's loop: a
+ * process that exits mid-read yields what was read so far, and a directory
+ * (EISDIR) reads as empty. Only a failed open is a failure.
  */
 export function readWhole(path: string, limit = Number.POSITIVE_INFINITY): ReadOutcome {
   let fd: number;
@@ -30,29 +30,28 @@ export function readWhole(path: string, limit = Number.POSITIVE_INFINITY): ReadO
   } catch (error) {
     return { ok: false, code: errorCode(error) };
   }
-  const chunks: Buffer[] = [];
+  let buffer = Buffer.allocUnsafe(Math.min(FIRST_READ_BYTES, limit));
   let total = 0;
   try {
-    for (;;) {
-      const want = Math.min(CHUNK_BYTES, limit - total);
-      if (want <= 0) break;
-      const chunk = Buffer.allocUnsafe(want);
+    while (total < limit) {
+      if (total === buffer.length) {
+        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit));
+        buffer.copy(larger, 0, 0, total);
+        buffer = larger;
+      }
       let got: number;
       try {
-        got = readSync(fd, chunk, 0, want, null);
+        got = readSync(fd, buffer, total, buffer.length - total, null);
       } catch {
-        // fopen() succeeded, so pmap sees an empty or shorter file (a
-        // directory's EISDIR, a process gone with ESRCH), not a failure.
         break;
       }
       if (got <= 0) break;
-      chunks.push(got === want ? chunk : chunk.subarray(0, got));
       total += got;
     }
   } finally {
     closeSync(fd);
   }
-  return { ok: true, data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
+  return { ok: true, data: buffer.subarray(0, total) };
 }
 
 function errorCode(error: unknown): string {
@@ -61,6 +60,54 @@ function errorCode(error: unknown): string {
   }
   return 'EIO';
 }
+
+const BLOCK_BYTES = 1 << 20;
+
+/**
+ * Read a file to EOF and hand it over in latin1 blocks that each end with a
+ * newline (the last one at EOF may not), so that a line is never split
+ * between blocks and a huge smaps is never held whole. A read error after a
+ * successful open ends the file there, as in readWhole().
+ */
+export function streamLines(path: string, onBlock: (block: string) => void): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    return { ok: false, code: errorCode(error) };
+  }
+  let buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+  let filled = 0;
+  try {
+    for (;;) {
+      if (filled === buffer.length) {
+        // One line longer than the buffer: grow until it fits.
+        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(larger, 0, 0, filled);
+        buffer = larger;
+      }
+      let got: number;
+      try {
+        got = readSync(fd, buffer, filled, buffer.length - filled, null);
+      } catch {
+        break;
+      }
+      if (got <= 0) break;
+      filled += got;
+      const lastNewline = buffer.lastIndexOf(0x0a, filled - 1);
+      if (lastNewline < 0) continue;
+      onBlock(buffer.toString('latin1', 0, lastNewline + 1));
+      buffer.copy(buffer, 0, lastNewline + 1, filled);
+      filled -= lastNewline + 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (filled > 0) onBlock(buffer.toString('latin1', 0, filled));
+  return { ok: true, data: EMPTY };
+}
+
+const EMPTY = Buffer.alloc(0);
 
 export class ProcFS {
   constructor(readonly root: string = DEFAULT_PROC_ROOT) {}
@@ -83,6 +130,11 @@ export class ProcFS {
   /** Read PID/FILE (or self/FILE) to EOF, up to `limit` bytes. */
   readProcessFile(pid: string, file: string, limit?: number): ReadOutcome {
     return readWhole(this.path(pid, file), limit);
+  }
+
+  /** Stream PID/FILE in line-aligned blocks (see streamLines). */
+  streamProcessFile(pid: string, file: string, onBlock: (block: string) => void): ReadOutcome {
+    return streamLines(this.path(pid, file), onBlock);
   }
 
   /** Read a file at the root, such as `sysvipc/shm`. */

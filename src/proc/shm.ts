@@ -48,12 +48,14 @@ export function shmMinorFromTree(fs: ProcFS): number {
   return first ? first.minor : NO_SHM_MINOR;
 }
 
-/** Live: a target mapping that is a segment listed in sysvipc/shm. */
-export function shmMinorLive(fs: ProcFS, targetMaps: string): number {
-  const candidates = sysvCandidates(targetMaps, Number.MAX_SAFE_INTEGER);
-  if (candidates.length === 0) return NO_SHM_MINOR;
+/**
+ * Live: the minor of a target mapping that is a segment listed in
+ * sysvipc/shm. With no segments on the system (the usual case) nothing of
+ * the target needs reading.
+ */
+export function shmMinorLive(fs: ProcFS, tgid: string): number {
   const listing = fs.readRootFile('sysvipc/shm');
-  if (!listing.ok) return candidates[0]!.minor;
+  if (!listing.ok) return NO_SHM_MINOR;
   const shmids = new Set(
     listing.data
       .toString('latin1')
@@ -62,6 +64,11 @@ export function shmMinorLive(fs: ProcFS, targetMaps: string): number {
       .map((row) => row.trim().split(/\s+/)[1])
       .filter((id): id is string => Boolean(id)),
   );
-  const segment = candidates.find((candidate) => shmids.has(candidate.inode));
+  if (shmids.size === 0) return NO_SHM_MINOR;
+  const maps = fs.readProcessFile(tgid, 'maps');
+  if (!maps.ok) return NO_SHM_MINOR;
+  const segment = sysvCandidates(maps.data.toString('latin1'), Number.MAX_SAFE_INTEGER).find((candidate) =>
+    shmids.has(candidate.inode),
+  );
   return segment ? segment.minor : NO_SHM_MINOR;
 }
