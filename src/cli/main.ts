@@ -119,7 +119,10 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
         status |= EXIT.unreadable;
         continue;
       }
-      const rendered = table.render(blocks.join(''));
+      const text = blocks.join('');
+      blocks.length = 0;
+      // Plain output leaves in pieces; colour paints the whole table.
+      const rendered = colored ? table.render(text) : table.render(text, (piece) => output.write(piece));
       output.write(paint(rendered.text, 'table'));
       if (rendered.fatal !== undefined) fail(name, rendered.fatal);
       continue;

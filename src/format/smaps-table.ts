@@ -306,12 +306,24 @@ class ByteWriter {
   private buf: Buffer;
   private length = 0;
 
-  constructor(initial: number) {
+  /**
+   * With a sink, full pieces of about `initial` bytes are handed over as
+   * they fill, so a 20 MB -XX table is never held whole.
+   */
+  constructor(
+    initial: number,
+    private readonly sink?: (piece: string) => void,
+  ) {
     this.buf = Buffer.allocUnsafe(Math.max(initial, 1024));
   }
 
   private reserve(n: number): void {
     if (this.length + n <= this.buf.length) return;
+    if (this.sink && this.length > 0) {
+      this.sink(this.buf.toString('latin1', 0, this.length));
+      this.length = 0;
+      if (n <= this.buf.length) return;
+    }
     let size = this.buf.length * 2;
     while (size < this.length + n) size *= 2;
     const next = Buffer.allocUnsafe(size);
@@ -358,6 +370,9 @@ class ByteWriter {
   }
 }
 
+/** Output piece size when render() is given a sink. */
+const PIECE_BYTES = 1 << 20;
+
 // ---- the run ----------------------------------------------------------------
 
 /** One run over all PIDs: pmap keeps its field list and totals across them. */
@@ -400,7 +415,7 @@ export class SmapsTableRun {
     return enabled;
   }
 
-  render(text: string): TableRender {
+  render(text: string, sink?: (piece: string) => void): TableRender {
     const nodes = this.nodes;
     const quiet = this.quiet;
     const reader = new ChunkReader(text);
@@ -518,7 +533,7 @@ export class SmapsTableRun {
     }
 
     // === PRINT ===
-    const out = new ByteWriter(mappings * 64 + 256);
+    const out = new ByteWriter(sink ? PIECE_BYTES : mappings * 64 + 256, sink);
     if (mappings > 0 && !quiet) {
       let head = justify(H_ADDRESS, w1, 'right');
       w1 = Math.max(w1, H_ADDRESS.length);
