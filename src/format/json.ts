@@ -14,8 +14,8 @@
  *
  * This module is pure: it works on text already read from /proc.
  */
-import { parseMapsEntries, MapsEntry } from '../parse/maps.js';
-import { scanUnsigned } from '../parse/cscan.js';
+import { MapsEntry } from '../parse/maps.js';
+import { SmapsMapping, parseSmaps } from '../parse/smaps.js';
 import { U64, add, sub } from '../parse/u64.js';
 import { headerCommand } from '../parse/cmdline.js';
 import type { ProcessRecord } from '../proc/process.js';
@@ -40,53 +40,9 @@ export type MappingKind =
   | 'memfd'
   | 'special';
 
-/** One mapping of smaps with every field, split by unit. */
-export interface DetailedMapping extends MapsEntry {
-  /** "Key: N kB" lines, in the kernel's order. */
-  kB: Map<string, U64>;
-  /** Numeric lines without a unit (THPeligible, ProtectionKey, ...). */
-  values: Map<string, U64>;
-  vmFlags?: string[];
-}
-
-const FIELD_LINE = /^([A-Za-z][A-Za-z0-9_]*):[ \t]*([0-9]+)([ \t]+kB)?[ \t]*$/;
-
-/**
- * Parse smaps (or maps, giving mappings without fields) keeping every field
- * whatever its length, unlike pmap's 20-character "%20[^:]" scan. Values too
- * large for 64 bits saturate, as strtoull() makes them in pmap. A line is
- * read up to a NUL byte, as C reads it.
- */
-export function parseSmapsDetailed(text: string): DetailedMapping[] {
-  const mappings: DetailedMapping[] = [];
-  let current: DetailedMapping | null = null;
-  for (let pos = 0; pos < text.length; ) {
-    const newline = text.indexOf('\n', pos);
-    const lineEnd = newline < 0 ? text.length : newline;
-    let line = text.slice(pos, lineEnd);
-    pos = lineEnd + 1;
-    const nul = line.indexOf('\0');
-    if (nul >= 0) line = line.slice(0, nul);
-    const first = line.charCodeAt(0);
-    if (!(first >= 0x41 && first <= 0x5a)) {
-      const [entry] = parseMapsEntries(line);
-      current = entry ? { ...entry, kB: new Map(), values: new Map() } : null;
-      if (current) mappings.push(current);
-      continue;
-    }
-    if (!current) continue;
-    if (line.startsWith('VmFlags:')) {
-      current.vmFlags = line.slice(8).trim().split(/\s+/).filter(Boolean);
-      continue;
-    }
-    const match = FIELD_LINE.exec(line);
-    if (!match) continue;
-    const digits = match[2]!;
-    const value = digits.length <= 15 ? Number(digits) : scanUnsigned(digits, 0, digits.length, 10)!.value;
-    (match[3] ? current.kB : current.values).set(match[1]!, value);
-  }
-  return mappings;
-}
+/** The typed smaps model lives in src/parse/smaps.ts; these names are kept for the API. */
+export type DetailedMapping = SmapsMapping;
+export const parseSmapsDetailed = parseSmaps;
 
 const SYSV_NAME = /^\/SYSV[0-9a-fA-F]{8}(?: \(deleted\))?$/;
 const DELETED = ' (deleted)';

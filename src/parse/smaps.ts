@@ -2,7 +2,7 @@
  * Parsing of /proc/PID/smaps: the key lines as pmap -x scans them, and a
  * typed per-mapping model for the extensions and the library API.
  */
-import { cStringEnds, fgetsEnd, scanUnsigned, skipSpace } from './cscan.js';
+import { cStringEnds, scanUnsigned, skipSpace } from './cscan.js';
 import { MapsEntry, isMappingHeader, parseMapsEntries } from './maps.js';
 import { U64 } from './u64.js';
 
@@ -26,29 +26,41 @@ export function scanSmapsKey(line: string): SmapsKeyValue | null {
   return { key: line.slice(0, pos), value: number.value };
 }
 
-/** One mapping of smaps, with every "Key: N kB" field the kernel listed. */
+/**
+ * One mapping of smaps with every field the kernel listed: the typed model
+ * behind --json, --summary and the library API (pmap's own modes use the
+ * line emulation in src/format instead).
+ */
 export interface SmapsMapping extends MapsEntry {
-  /** Field name to value in kB (unitless fields such as THPeligible as is). */
-  fields: Map<string, U64>;
+  /** "Key: N kB" lines, in the kernel's order. */
+  kB: Map<string, U64>;
+  /** Numeric lines without a unit (THPeligible, ProtectionKey, ...). */
+  values: Map<string, U64>;
   /** VmFlags two-letter codes, when the kernel lists them. */
   vmFlags?: string[];
 }
 
+const FIELD_LINE = /^([A-Za-z][A-Za-z0-9_]*):[ \t]*([0-9]+)([ \t]+kB)?[ \t]*$/;
+
 /**
- * Parse smaps into typed mappings. Lines are attached to the mapping header
- * above them; key lines before any header are ignored.
+ * Parse smaps (or maps, giving mappings without fields) keeping every field
+ * whatever its length, unlike pmap's 20-character "%20[^:]" scan. Values too
+ * large for 64 bits saturate, as strtoull() makes them in pmap. A line is
+ * read up to a NUL byte, as C reads it; key lines before any mapping are
+ * ignored.
  */
 export function parseSmaps(text: string): SmapsMapping[] {
   const mappings: SmapsMapping[] = [];
   let current: SmapsMapping | null = null;
   const lineEndOf = cStringEnds(text);
   for (let pos = 0; pos < text.length; ) {
-    const lineEnd = fgetsEnd(text, pos, Number.MAX_SAFE_INTEGER);
-    const line = text.slice(pos, lineEndOf(pos, lineEnd)).replace(/\n$/, '');
-    pos = lineEnd;
+    const newline = text.indexOf('\n', pos);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const line = text.slice(pos, lineEndOf(pos, lineEnd));
+    pos = lineEnd + 1;
     if (isMappingHeader(line)) {
       const [entry] = parseMapsEntries(line);
-      current = entry ? { ...entry, fields: new Map() } : null;
+      current = entry ? { ...entry, kB: new Map(), values: new Map() } : null;
       if (current) mappings.push(current);
       continue;
     }
@@ -57,8 +69,11 @@ export function parseSmaps(text: string): SmapsMapping[] {
       current.vmFlags = line.slice(8).trim().split(/\s+/).filter(Boolean);
       continue;
     }
-    const pair = scanSmapsKey(line);
-    if (pair) current.fields.set(pair.key, pair.value);
+    const match = FIELD_LINE.exec(line);
+    if (!match) continue;
+    const digits = match[2]!;
+    const value = digits.length <= 15 ? Number(digits) : scanUnsigned(digits, 0, digits.length, 10)!.value;
+    (match[3] ? current.kB : current.values).set(match[1]!, value);
   }
   return mappings;
 }
