@@ -124,7 +124,12 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
       // Plain output leaves in pieces; colour paints the whole table.
       const rendered = colored ? table.render(text) : table.render(text, (piece) => output.write(piece));
       output.write(paint(rendered.text, 'table'));
-      if (rendered.fatal !== undefined) fail(name, rendered.fatal);
+      if (rendered.fatal !== undefined) {
+        // On a terminal pmap's stdout is line buffered, so its rows appear
+        // before the error; into a pipe or file they follow it at exit.
+        if (isatty(1)) output.flush();
+        fail(name, rendered.fatal);
+      }
       continue;
     }
     const mode: BasicMode = options.extended ? 'extended' : options.device ? 'device' : 'default';
