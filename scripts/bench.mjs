@@ -1,0 +1,481 @@
+#!/usr/bin/env node
+// tspmap vs procps-ng pmap: an informational benchmark (`npm run bench`).
+//
+// Uses public tools only: node, python3, /usr/bin/pmap and, when present,
+// /usr/bin/time (hyperfine is not needed). It
+//   1. starts a process with >= 60,000 mappings (scripts/bench/bigproc.py)
+//      and a small one (`sleep`), freezes both with SIGSTOP and always kills
+//      them on exit (errors, Ctrl-C, SIGTERM; the helpers also die with us);
+//   2. runs tspmap (a copy of bin/ and dist/ taken at start, so a concurrent
+//      rebuild cannot change it mid-run) and pmap in alternating pairs (order
+//      flipped every pair, output to /dev/null) for the default, -x, -d, -X
+//      and -XX modes, after one untimed pair whose outputs are compared; a
+//      mode is given fewer pairs when --runs would exceed --budget seconds,
+//      and a run over --timeout seconds makes the mode "n/a (error)";
+//   3. prints per mode the median of the pair-by-pair ratios tspmap/pmap and
+//      the median time of each side;
+//   4. prints tspmap's (and, for reference, pmap's) peak RSS per mode;
+//   5. prints tspmap's start-up on the small process against bare `node -e ''`;
+//   6. prints each target next to its result with PASS or MISS.
+// A mode tspmap fails on is reported as "n/a (error)". The exit status is 0
+// whatever the results; it is non-zero only when the benchmark could not run.
+import { spawn } from 'node:child_process';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const HELPER = join(ROOT, 'scripts/bench/bigproc.py');
+let TSPMAP = join(ROOT, 'bin/tspmap.js');
+const PMAP = '/usr/bin/pmap';
+const TIME = '/usr/bin/time';
+const NODE = process.execPath;
+
+const MODES = [
+  { name: 'default', flags: [], target: 1.5 },
+  { name: '-x', flags: ['-x'], target: 1.0 },
+  { name: '-d', flags: ['-d'], target: 1.5 },
+  { name: '-X', flags: ['-X'], target: 0.6 },
+  { name: '-XX', flags: ['-XX'], target: 0.6 },
+];
+const STARTUP_TARGET = 1.3;
+const RSS_TARGET_MIB = 150;
+const MIN_MAPPINGS = 60_000;
+
+const USAGE = `usage: node scripts/bench.mjs [options]
+  --runs N           pairs per mode (default 15)
+  --startup-runs N   pairs for the start-up comparison (default 2 x runs)
+  --rss-runs N       peak-RSS samples per mode, the median is shown (default 1)
+  --budget S         seconds of timed pairs per mode before --runs is cut (default 25)
+  --timeout S        kill a single run after S seconds: "n/a (error)" (default 30)
+  --maps N           mappings in the big process (default 61000, min ${MIN_MAPPINGS})
+  --modes LIST       comma-separated subset of: ${MODES.map((m) => m.name).join(',')}
+  --no-check         skip the one-off output comparison with pmap
+  -h, --help         this text
+`;
+
+class BenchError extends Error {}
+
+function parseArgs(argv) {
+  const opts = { runs: 15, startupRuns: null, rssRuns: 1, budget: 25, timeout: 30, maps: 61_000, modes: MODES, check: true };
+  const int = (flag, value, min) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new BenchError(`${flag} wants an integer >= ${min}, got '${value}'`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) [arg, value] = [arg.slice(0, eq), arg.slice(eq + 1)];
+    const next = () => value ?? argv[++i];
+    switch (arg) {
+      case '--runs': opts.runs = int(arg, next(), 1); break;
+      case '--startup-runs': opts.startupRuns = int(arg, next(), 1); break;
+      case '--rss-runs': opts.rssRuns = int(arg, next(), 0); break;
+      case '--budget': opts.budget = int(arg, next(), 1); break;
+      case '--timeout': opts.timeout = int(arg, next(), 1); break;
+      case '--maps': opts.maps = int(arg, next(), MIN_MAPPINGS); break;
+      case '--no-check': opts.check = false; break;
+      case '--modes': {
+        const names = String(next() ?? '').split(',').filter(Boolean);
+        opts.modes = names.map((name) => {
+          const mode = MODES.find((m) => m.name === name || m.name === `-${name}`);
+          if (!mode) throw new BenchError(`unknown mode '${name}'`);
+          return mode;
+        });
+        break;
+      }
+      case '-h': case '--help': process.stdout.write(USAGE); process.exit(0); break;
+      default: throw new BenchError(`unknown argument '${argv[i]}'\n${USAGE}`);
+    }
+  }
+  opts.startupRuns ??= opts.runs * 2;
+  return opts;
+}
+
+// ---------------------------------------------------------------- cleanup
+
+/** Helper processes (pids) to kill on exit, and the run being timed. */
+const children = new Set();
+let current = null;
+
+function killChildren() {
+  if (current) {
+    try { current.kill('SIGKILL'); } catch { /* gone */ }
+    current = null;
+  }
+  for (const pid of children) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  children.clear();
+}
+
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    killChildren();
+    process.stderr.write(`\nbench: interrupted by ${signal}\n`);
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
+
+// ---------------------------------------------------------------- targets
+
+function stateOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2)[0];
+}
+
+async function freeze(pid) {
+  process.kill(pid, 'SIGSTOP');
+  for (let i = 0; i < 200; i++) {
+    if (stateOf(pid) === 'T') return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new BenchError(`pid ${pid} did not stop`);
+}
+
+function mappingCount(pid) {
+  const text = readFileSync(`/proc/${pid}/maps`, 'latin1');
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+/** Start the helper; resolve with its pid once it prints its READY line. */
+function startHelper(args, { waitReady }) {
+  return new Promise((resolveStart, rejectStart) => {
+    // detached: its own process group, so a terminal's Ctrl-C reaches only
+    // us and we kill it ourselves (it is stopped and would not react anyway).
+    const child = spawn('python3', [HELPER, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    children.add(child.pid);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('latin1');
+    child.stderr.setEncoding('latin1');
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', (e) => rejectStart(new BenchError(`cannot start python3: ${e.message}`)));
+    child.on('exit', (code, signal) => {
+      children.delete(child.pid);
+      rejectStart(new BenchError(`helper ${args[0]} exited early (${signal ?? code}): ${err.trim()}`));
+    });
+    if (!waitReady) {
+      child.stdout.resume();
+      // The exec of sleep happens right after start; wait for it.
+      const poll = (tries) => {
+        let comm = '';
+        try { comm = readFileSync(`/proc/${child.pid}/comm`, 'latin1').trim(); } catch { /* not yet */ }
+        if (comm === 'sleep') resolveStart({ pid: child.pid, child });
+        else if (tries > 500) rejectStart(new BenchError('small helper did not exec sleep'));
+        else setTimeout(() => poll(tries + 1), 10);
+      };
+      poll(0);
+      return;
+    }
+    child.stdout.on('data', (d) => {
+      out += d;
+      const match = /^READY (\d+) (\d+)\n/m.exec(out);
+      if (match) {
+        child.stdout.removeAllListeners('data');
+        child.stdout.resume();
+        resolveStart({ pid: Number(match[1]), child });
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------- running
+
+let devNull;
+let timeoutMs;
+
+/**
+ * One run, asynchronously so that signals are handled at once and a hung
+ * run can be killed. Wall time is measured from spawn to exit. stdout goes
+ * to /dev/null unless `capture` is set.
+ */
+function run(command, args, { capture = false } = {}) {
+  return new Promise((resolveRun) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', capture ? 'pipe' : devNull, 'pipe'] });
+    current = child;
+    const out = [];
+    const err = [];
+    let ms = 0;
+    let timedOut = false;
+    let spawnError = null;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    if (capture) child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', (e) => { spawnError = e; });
+    child.on('exit', () => { ms = Number(process.hrtime.bigint() - t0) / 1e6; });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      if (current === child) current = null;
+      const stderr = Buffer.concat(err);
+      resolveRun({
+        ms, status, signal, timedOut, error: spawnError, stderr,
+        stdout: capture ? Buffer.concat(out) : null,
+        ok: status === 0 && !spawnError && !timedOut,
+      });
+    });
+  });
+}
+
+function describeFailure(r) {
+  if (r.timedOut) return `timeout (> ${timeoutMs / 1000} s)`;
+  if (r.error) return r.error.message;
+  const line = r.stderr.toString('latin1').split('\n').find(Boolean) ?? '';
+  return `${r.signal ? `signal ${r.signal}` : `exit ${r.status}`}${line ? `: ${line}` : ''}`;
+}
+
+/** Run `a` and `b` in alternating order, `count` times; medians of each side and of the ratios. */
+async function pairs(count, a, b) {
+  const as = [];
+  const bs = [];
+  const ratios = [];
+  for (let i = 0; i < count; i++) {
+    let ra;
+    let rb;
+    if (i % 2 === 0) { ra = await run(...a); rb = await run(...b); } else { rb = await run(...b); ra = await run(...a); }
+    if (!ra.ok) return { error: describeFailure(ra) };
+    if (!rb.ok) return { error: `reference failed: ${describeFailure(rb)}` };
+    as.push(ra.ms);
+    bs.push(rb.ms);
+    ratios.push(ra.ms / rb.ms);
+  }
+  return { count, a: median(as), b: median(bs), ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)] };
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Where two outputs first differ, or null when they are byte-identical. */
+function firstDifference(ours, theirs) {
+  if (ours.stdout.equals(theirs.stdout)) return ours.stderr.equals(theirs.stderr) ? null : 'stderr';
+  const a = ours.stdout.toString('latin1').split('\n');
+  const b = theirs.stdout.toString('latin1').split('\n');
+  let line = 0;
+  while (line < a.length && line < b.length && a[line] === b[line]) line++;
+  return `stdout line ${line + 1}`;
+}
+
+/**
+ * Compare tspmap's output with pmap's. Pss of shared libraries changes
+ * whenever any process on the machine maps or unmaps them, so a mismatch
+ * is retried a few times, and reported as noise when pmap disagrees with
+ * itself in the same way.
+ */
+async function checkOutput(first, ref, ours, theirs) {
+  let diff = firstDifference(first, ref);
+  if (diff === null) return 'identical';
+  let pmapVaries = false;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const again = await run(...ours, { capture: true });
+    const ref2 = await run(...theirs, { capture: true });
+    if (!again.ok || !ref2.ok) break;
+    if (!ref2.stdout.equals(ref.stdout)) pmapVaries = true;
+    const d = firstDifference(again, ref2);
+    if (d === null) return 'identical';
+    diff = d;
+  }
+  return pmapVaries ? `differs (${diff}), but so do pmap's own runs (live Pss?)` : `DIFFERS (${diff})`;
+}
+
+// ---------------------------------------------------------------- peak RSS
+
+let rssDir;
+let rssTool;
+
+async function pickRssTool() {
+  if (existsSync(TIME)) {
+    const probe = await run(TIME, ['-f', '%M', '-o', join(rssDir, 'probe'), 'true']);
+    const last = probe.ok ? readFileSync(join(rssDir, 'probe'), 'latin1').trim().split('\n').pop() : '';
+    if (/^\d+$/.test(last)) return 'time';
+  }
+  return 'python';
+}
+
+const MAXRSS_PY =
+  'import resource,subprocess,sys\n' +
+  'r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)\n' +
+  'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n' +
+  'sys.exit(r.returncode)\n';
+
+/** Peak RSS of one run in KiB, or null if the command failed. */
+async function peakRssKiB(command, args) {
+  let text;
+  if (rssTool === 'time') {
+    const file = join(rssDir, 'rss');
+    const r = await run(TIME, ['-f', '%M', '-o', file, command, ...args]);
+    if (!r.ok) return null;
+    text = readFileSync(file, 'latin1').trim().split('\n').pop();
+  } else {
+    const r = await run('python3', ['-c', MAXRSS_PY, command, ...args], { capture: true });
+    if (!r.ok) return null;
+    text = r.stdout.toString('latin1').trim();
+  }
+  const kib = Number(text);
+  return Number.isFinite(kib) ? kib : null;
+}
+
+async function peakRss(command, args, samples) {
+  const values = [];
+  for (let i = 0; i < samples; i++) {
+    const kib = await peakRssKiB(command, args);
+    if (kib === null) return null;
+    values.push(kib);
+  }
+  return median(values);
+}
+
+// ---------------------------------------------------------------- report
+
+const fmtMs = (ms) => `${ms.toFixed(1)} ms`;
+const fmtMiB = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
+const mark = (ok) => (ok ? 'PASS' : 'MISS');
+const pad = (text, width) => String(text).padEnd(width);
+const padL = (text, width) => String(text).padStart(width);
+const write = (text) => process.stdout.write(text);
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  for (const [path, what] of [[PMAP, 'procps-ng pmap'], [TSPMAP, 'bin/tspmap.js'], [HELPER, 'the helper']]) {
+    if (!existsSync(path)) throw new BenchError(`${what} not found at ${path}`);
+  }
+  if (!existsSync(join(ROOT, 'dist/tspmap.js'))) throw new BenchError('dist/tspmap.js is missing: run `npm run build`');
+  timeoutMs = opts.timeout * 1000;
+  devNull = openSync('/dev/null', 'w');
+  rssDir = mkdtempSync(join(tmpdir(), 'tspmap-bench-'));
+  process.on('exit', () => rmSync(rssDir, { recursive: true, force: true }));
+  // Others may rebuild dist/ while this runs: time one consistent copy.
+  const snap = join(rssDir, 'snap');
+  for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(snap, part), { recursive: true });
+  if (existsSync(join(ROOT, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(snap, 'node_modules'));
+  TSPMAP = join(snap, 'bin/tspmap.js');
+  const py = await run('python3', ['-c', 'pass']);
+  if (!py.ok) throw new BenchError(`python3 is required (${describeFailure(py)})`);
+  rssTool = await pickRssTool();
+
+  const started = Date.now();
+  write('Starting target processes...\n');
+  const big = await startHelper(['big', String(opts.maps)], { waitReady: true });
+  const small = await startHelper(['small'], { waitReady: false });
+  await freeze(big.pid);
+  await freeze(small.pid);
+  const count = mappingCount(big.pid);
+  if (count < MIN_MAPPINGS) {
+    throw new BenchError(`the big process has only ${count} mappings (need ${MIN_MAPPINGS}; vm.max_map_count is ${readFileSync('/proc/sys/vm/max_map_count', 'latin1').trim()})`);
+  }
+  const bigPid = String(big.pid);
+  const smallPid = String(small.pid);
+
+  const version = await run(PMAP, ['-V'], { capture: true });
+  write(
+    `\ntspmap benchmark (${version.stdout.toString('latin1').trim()}; node ${process.version}; ${availableParallelism()} CPUs; ` +
+      `load ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n` +
+      `big process:   pid ${bigPid}, ${count.toLocaleString('en-US')} mappings (/proc/${bigPid}/maps), stopped\n` +
+      `small process: pid ${smallPid} (sleep), stopped\n` +
+      `up to ${opts.runs} alternating pairs per mode (fewer when a mode would exceed ~${opts.budget} s), medians shown; ` +
+      `per-run timeout ${opts.timeout} s; tspmap = a copy of bin/ and dist/ taken at start\n\n`,
+  );
+
+  // --- wall time per mode
+  write(
+    `Wall time on the big process (tspmap/pmap, ratio = median of pair-by-pair ratios)\n` +
+      `${pad('mode', 8)} ${padL('tspmap', 10)} ${padL('pmap', 9)} ${padL('ratio', 7)} ${padL('min-max', 11)} ${padL('pairs', 5)}  ` +
+      `${pad('target', 7)} result  output vs pmap\n`,
+  );
+  const results = [];
+  for (const mode of opts.modes) {
+    const ours = [NODE, [TSPMAP, ...mode.flags, bigPid]];
+    const theirs = [PMAP, [...mode.flags, bigPid]];
+    const target = `<= ${mode.target.toFixed(1)}`;
+    // The untimed first pair warms caches, checks the output, and sizes the mode's pair count.
+    const first = await run(...ours, { capture: true });
+    const ref = await run(...theirs, { capture: true });
+    let r;
+    let check = '';
+    if (!first.ok) {
+      r = { error: describeFailure(first) };
+    } else if (!ref.ok) {
+      r = { error: `pmap failed: ${describeFailure(ref)}` };
+    } else {
+      check = opts.check ? await checkOutput(first, ref, ours, theirs) : '';
+      const perPair = (first.ms + ref.ms) / 1000;
+      const count = Math.max(Math.min(opts.runs, 3), Math.min(opts.runs, Math.floor(opts.budget / perPair)));
+      r = await pairs(count, ours, theirs);
+    }
+    results.push({ mode, ...r });
+    if (r.error) {
+      write(`${pad(mode.name, 8)} ${padL('n/a (error)', 20)} ${padL('', 25)}  ${pad(target, 7)} MISS    ${r.error}\n`);
+    } else {
+      const spread = `${r.spread[0].toFixed(2)}-${r.spread[1].toFixed(2)}`;
+      write(
+        `${pad(mode.name, 8)} ${padL(fmtMs(r.a), 10)} ${padL(fmtMs(r.b), 9)} ${padL(r.ratio.toFixed(2), 7)} ${padL(spread, 11)} ` +
+          `${padL(r.count, 5)}  ${pad(target, 7)} ${pad(mark(r.ratio <= mode.target), 7)} ${check}\n`,
+      );
+    }
+  }
+
+  // --- peak RSS per mode
+  if (opts.rssRuns > 0) {
+    write(
+      `\nPeak RSS on the big process (${rssTool === 'time' ? `${TIME} -f %M` : 'python3 getrusage'}, median of ${opts.rssRuns})\n` +
+        `${pad('mode', 8)} ${padL('tspmap', 11)} ${padL('pmap', 10)}  ${pad('target', 11)} result\n`,
+    );
+    for (const { mode, error } of results) {
+      const target = `<= ${RSS_TARGET_MIB} MiB`;
+      // A mode that failed or timed out above would only do so again.
+      const ours = error ? null : await peakRss(NODE, [TSPMAP, ...mode.flags, bigPid], opts.rssRuns);
+      const theirs = await peakRss(PMAP, [...mode.flags, bigPid], 1);
+      const theirsText = theirs === null ? 'n/a' : fmtMiB(theirs);
+      const oursText = ours === null ? 'n/a (error)' : fmtMiB(ours);
+      write(`${pad(mode.name, 8)} ${padL(oursText, 11)} ${padL(theirsText, 10)}  ${pad(target, 11)} ${mark(ours !== null && ours / 1024 <= RSS_TARGET_MIB)}\n`);
+    }
+  }
+
+  // --- start-up on the small process
+  write(`\nStart-up on the small process (default mode vs bare \`node -e ''\`, ${opts.startupRuns} pairs)\n`);
+  await run(NODE, [TSPMAP, smallPid]);
+  await run(NODE, ['-e', '']);
+  const s = await pairs(opts.startupRuns, [NODE, [TSPMAP, smallPid]], [NODE, ['-e', '']]);
+  const target = `target <= ${STARTUP_TARGET.toFixed(1)}x`;
+  if (s.error) {
+    write(`tspmap ${smallPid}: n/a (error) ${s.error}  ${target}  MISS\n`);
+  } else {
+    write(
+      `tspmap ${fmtMs(s.a)}, node -e '' ${fmtMs(s.b)}: ratio ${s.ratio.toFixed(2)}x ` +
+        `(min-max ${s.spread[0].toFixed(2)}-${s.spread[1].toFixed(2)})  ${target}  ${mark(s.ratio <= STARTUP_TARGET)}\n`,
+    );
+    const p = await pairs(Math.min(5, opts.startupRuns), [PMAP, [smallPid]], [NODE, ['-e', '']]);
+    if (!p.error) write(`(for scale: pmap ${smallPid} takes ${fmtMs(p.a)})\n`);
+  }
+
+  const missed = results.filter((r) => r.error || r.ratio > r.mode.target).length;
+  write(
+    `\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s. ${missed} of ${results.length} wall-time targets missed ` +
+      `(informational only: the exit status does not depend on the results).\n`,
+  );
+  closeSync(devNull);
+}
+
+main().then(
+  () => {
+    killChildren();
+    process.exit(0);
+  },
+  (error) => {
+    killChildren();
+    process.stderr.write(`bench: ${error instanceof BenchError ? error.message : error?.stack ?? error}\n`);
+    process.exit(2);
+  },
+);
