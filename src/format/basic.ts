@@ -117,8 +117,8 @@ export class BasicFormatter {
 
   /** Only Rss, Shared_Dirty, Private_Dirty and Swap matter, as "%20[^:]: %llu". */
   private keyLine(text: string, pos: number, end: number, out: string[]): void {
-    const key = RELEVANT_KEYS.find((candidate) => end - pos > candidate.length && text.startsWith(candidate, pos));
-    if (key === undefined) return;
+    const key = relevantKey(text, pos, end);
+    if (key === null) return;
     const scanned = scanUnsigned(text, pos + key.length, end, 10);
     if (!scanned) return;
     const value = scanned.value;
@@ -172,7 +172,26 @@ export class BasicFormatter {
   }
 }
 
-const RELEVANT_KEYS = ['Rss:', 'Shared_Dirty:', 'Private_Dirty:', 'Swap:'] as const;
+type RelevantKey = 'Rss:' | 'Shared_Dirty:' | 'Private_Dirty:' | 'Swap:';
+
+function startsWithKey(text: string, pos: number, end: number, key: RelevantKey): boolean {
+  return end - pos > key.length && text.startsWith(key, pos);
+}
+
+/** Which of -x's four keys starts the line, decided on its first letter. */
+function relevantKey(text: string, pos: number, end: number): RelevantKey | null {
+  switch (text.charCodeAt(pos)) {
+    case 0x52: // R
+      return startsWithKey(text, pos, end, 'Rss:') ? 'Rss:' : null;
+    case 0x53: // S
+      if (text.charCodeAt(pos + 1) === 0x77) return startsWithKey(text, pos, end, 'Swap:') ? 'Swap:' : null;
+      return startsWithKey(text, pos, end, 'Shared_Dirty:') ? 'Shared_Dirty:' : null;
+    case 0x50: // P
+      return startsWithKey(text, pos, end, 'Private_Dirty:') ? 'Private_Dirty:' : null;
+    default:
+      return null;
+  }
+}
 
 /** perms[3] 's' counts as shared, 'p' as private and is shown as '-'. */
 function accountPerms(perms: Uint8Array, diff: U64, totals: Totals): void {
@@ -185,6 +204,11 @@ function accountPerms(perms: Uint8Array, diff: U64, totals: Totals): void {
   // The fifth column is always '-' (Solaris' reserved-swap 'R' flag).
   perms[4] = 0x2d;
   perms[5] = 0;
+}
+
+/** "%016lx" of the start address, from the line's own digits when it can. */
+function startColumn(fields: MappingFields): string {
+  return zeroPad(fields.startDigits ?? fields.start.toString(16), ADDRESS_WIDTH);
 }
 
 /** The perms C string; accountPerms() put a NUL at index 5. */
@@ -266,7 +290,7 @@ class PendingExtended {
   render(fields: MappingFields, diff: U64): string {
     const name = this.offset !== null && this.writes.length > 0 ? this.overlaidName(this.offset) : this.name!;
     return (
-      `${zeroPad(fields.start.toString(16), ADDRESS_WIDTH)} ${padLeft(String(shr10(diff)), EXTENDED_WIDTHS.kbytes)} ` +
+      `${startColumn(fields)} ${padLeft(String(shr10(diff)), EXTENDED_WIDTHS.kbytes)} ` +
       `${padLeft(String(this.rss), EXTENDED_WIDTHS.rss)} ${padLeft(String(add(this.privateDirty, this.sharedDirty)), EXTENDED_WIDTHS.dirty)} ` +
       `${padLeft(permsText(fields.perms), EXTENDED_WIDTHS.mode)} ${name}\n`
     );
@@ -291,13 +315,13 @@ class PendingExtended {
 }
 
 function defaultLine(fields: MappingFields, diff: U64, name: string): string {
-  return `${zeroPad(fields.start.toString(16), ADDRESS_WIDTH)} ${padLeft(String(shr10(diff)), 6)}K ${permsText(fields.perms)} ${name}\n`;
+  return `${startColumn(fields)} ${padLeft(String(shr10(diff)), 6)}K ${permsText(fields.perms)} ${name}\n`;
 }
 
 function deviceLine(fields: MappingFields, diff: U64, name: string): string {
   const w = DEVICE_WIDTHS;
   return (
-    `${zeroPad(fields.start.toString(16), ADDRESS_WIDTH)} ${padLeft(String(shr10(diff)), w.kbytes)} ` +
+    `${startColumn(fields)} ${padLeft(String(shr10(diff)), w.kbytes)} ` +
     `${padLeft(permsText(fields.perms), w.mode)} ${zeroPad(fields.offset.toString(16), w.offset)} ` +
     `${zeroPad(fields.devMajor.toString(16), 3)}:${zeroPad(fields.devMinor.toString(16), 5)} ${name}\n`
   );

@@ -3,6 +3,7 @@
  */
 import { cStringEnds, fgetsEnd, isCSpace, scanUnsigned, skipSpace } from './cscan.js';
 import { U64, toU32 } from './u64.js';
+import type { Scanned } from './cscan.js';
 
 /**
  * The variables pmap scans a mapping line into with
@@ -12,6 +13,12 @@ import { U64, toU32 } from './u64.js';
  */
 export interface MappingFields {
   start: U64;
+  /**
+   * The start as the line spelled it when that is 1-16 lower-case hex
+   * digits, which "%016lx" reprints unchanged but for zero padding; null
+   * otherwise. It saves a number-to-hex conversion per printed row.
+   */
+  startDigits: string | null;
   end: U64;
   /** The 32-byte perms buffer, whose bytes past the NUL are stale. */
   perms: Uint8Array;
@@ -22,7 +29,7 @@ export interface MappingFields {
 }
 
 export function newMappingFields(start: U64 = 0): MappingFields {
-  return { start, end: 0, perms: new Uint8Array(32), offset: 0, devMajor: 0, devMinor: 0, inode: 0 };
+  return { start, startDigits: null, end: 0, perms: new Uint8Array(32), offset: 0, devMajor: 0, devMinor: 0, inode: 0 };
 }
 
 /**
@@ -30,12 +37,14 @@ export function newMappingFields(start: U64 = 0): MappingFields {
  * scanning text[pos, end).
  */
 export function scanMappingLine(text: string, into: MappingFields, pos = 0, end = text.length): number {
-  let scanned = scanUnsigned(text, pos, end, 16);
+  const lineStart = pos;
+  let scanned = scanHex(text, pos, end);
   if (!scanned) return 0;
   into.start = scanned.value;
+  into.startDigits = scanned === FAST ? text.slice(lineStart, scanned.next) : null;
   pos = scanned.next;
   if (pos >= end || text.charCodeAt(pos) !== 0x2d) return 1;
-  scanned = scanUnsigned(text, pos + 1, end, 16);
+  scanned = scanHex(text, pos + 1, end);
   if (!scanned) return 1;
   into.end = scanned.value;
   pos = storePerms(text, scanned.next, end, into.perms);
@@ -55,6 +64,42 @@ export function scanMappingLine(text: string, into: MappingFields, pos = 0, end 
   if (!scanned) return 6;
   into.inode = scanned.value;
   return 7;
+}
+
+const FAST: Scanned = { value: 0, next: 0 };
+
+function lowerHexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  return -1;
+}
+
+/**
+ * "%lx" for the common spelling, 1 to 13 lower-case hex digits with no
+ * prefix (exact as a number), returned in FAST; anything else goes through
+ * the full scanf emulation.
+ */
+function scanHex(text: string, pos: number, end: number): Scanned | null {
+  let value = 0;
+  let at = pos;
+  for (; at < end && at - pos < 14; at++) {
+    const digit = lowerHexDigit(text.charCodeAt(at));
+    if (digit < 0) break;
+    value = value * 16 + digit;
+  }
+  const count = at - pos;
+  const prefixed = count === 1 && value === 0 && (text.charCodeAt(at) | 0x20) === 0x78;
+  if (count === 0 || count > 13 || prefixed || (at < end && hexDigitAny(text.charCodeAt(at)))) {
+    return scanUnsigned(text, pos, end, 16);
+  }
+  FAST.value = value;
+  FAST.next = at;
+  return FAST;
+}
+
+/** A hex digit of either case (the fast path declines upper case). */
+function hexDigitAny(code: number): boolean {
+  return lowerHexDigit(code | 0x20) >= 0;
 }
 
 /** "%31s" into the perms buffer: bytes past the new NUL keep old values. */

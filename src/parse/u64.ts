@@ -44,7 +44,7 @@ export function shr10(a: U64): U64 {
 
 /** Truncate to C's unsigned int (32 bits), as scanf's %x store does. */
 export function toU32(value: U64): number {
-  if (typeof value === 'number') return value % 0x1_0000_0000;
+  if (typeof value === 'number') return value < 0x1_0000_0000 ? value : value % 0x1_0000_0000;
   return Number(value & 0xffff_ffffn);
 }
 
