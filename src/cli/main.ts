@@ -93,6 +93,9 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
 
   const fs = new ProcFS(options.procRoot ?? DEFAULT_PROC_ROOT);
   const live = options.procRoot === null;
+  // A mistyped --proc-root would otherwise look like "no such process".
+  const rootProblem = live ? null : fs.rootProblem();
+  if (rootProblem !== null) fail(name, `--proc-root '${options.procRoot}': ${rootProblem}`);
   const treeShmMinor = live ? null : shmMinorFromTree(fs);
   const records = pids.map((pid) => readProcess(fs, pid)).filter((r): r is ProcessRecord => r !== null);
 

@@ -117,6 +117,16 @@ export class ProcFS {
     return join(this.root, ...parts);
   }
 
+  /** Null when the root is a readable directory, else why it is not. */
+  rootProblem(): string | null {
+    try {
+      return statSync(this.root).isDirectory() ? null : 'not a directory';
+    } catch (error) {
+      const code = errorCode(error);
+      return code === 'ENOENT' ? 'no such directory' : code;
+    }
+  }
+
   /** Whether the directory of a process (or `self`) exists. */
   hasProcessDir(pid: string): boolean {
     try {
