@@ -32,3 +32,24 @@ describe('extension option errors', () => {
     expect(result.status).toBe(1);
   });
 });
+
+describe('where pmap 4.0.2 itself crashes', () => {
+  it('a stat command name over 64 bytes is one clear error, not an abort', async () => {
+    const { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const tree = mkdtempSync(join(tmpdir(), 'tspmap-comm-'));
+    try {
+      cpSync('fixtures/hm-long-comm/tree', tree, { recursive: true });
+      const pid = readFileSync('fixtures/hm-long-comm/pids', 'utf8').trim();
+      const statPath = join(tree, pid, 'stat');
+      writeFileSync(statPath, readFileSync(statPath, 'latin1').replace(/\(c+\)/, `(${'c'.repeat(65)})`), 'latin1');
+      const result = await runTspmap(['--proc-root', tree, pid], cleanEnv());
+      expect(result.stdout.length).toBe(0);
+      expect(result.stderr.toString()).toBe(`tspmap: ${pid}/stat: command name longer than 64 bytes (pmap 4.0.2 aborts here)\n`);
+      expect(result.status).toBe(1);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+});

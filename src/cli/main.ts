@@ -31,6 +31,9 @@ export interface RunResult {
   status: number;
 }
 
+/** stat2proc() copies the command name into a 64-byte buffer. */
+const COMM_LIMIT = 64;
+
 class Fatal extends Error {
   constructor(readonly status: number) {
     super('fatal');
@@ -103,6 +106,12 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
     const { runExtensions } = await import('./extensions.js');
     return runExtensions({ options, fs, records, requested: pids.length, output, env, name, treeShmMinor });
   }
+
+  // A command name over 64 bytes (only a hand-made tree has one) overflows
+  // stat2proc()'s raw[64]: glibc's fortified memcpy aborts pmap before it
+  // prints anything. At exactly 64 pmap survives and shows 63 bytes.
+  const overlong = records.find((record) => (record.stat.comm?.length ?? 0) > COMM_LIMIT);
+  if (overlong) fail(name, `${overlong.pid}/stat: command name longer than ${COMM_LIMIT} bytes (pmap 4.0.2 aborts here)`);
 
   let utf8: boolean | undefined;
   const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(env));
