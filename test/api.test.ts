@@ -3,8 +3,9 @@
  * package (plain ESM and TypeScript), the README example run as is, and the
  * formatters agreeing with the CLI (and so with pmap) on the same process.
  */
+import { useSleepingChild } from './helpers/subject.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,17 +91,10 @@ describe('the package, imported by name from another package', () => {
 });
 
 describe('the API on live processes', () => {
-  let child: ChildProcess;
-  beforeAll(async () => {
-    child = spawn('sleep', ['1000'], { stdio: 'ignore' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  });
-  afterAll(() => {
-    child.kill();
-  });
+  const child = useSleepingChild();
 
   it('formats a process exactly as the CLI (pmap) prints it', () => {
-    const pid = child.pid!;
+    const pid = child.pid();
     const info = readProcess(pid);
     expect(info.command).toBe('sleep 1000');
     expect(info.cmdline).toEqual(['sleep', '1000']);

@@ -3,8 +3,9 @@
  * against schema/tspmap.schema.json, carries exact 64-bit values, every
  * smaps field the kernel gave, error entries and pmap's exit statuses.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { useSleepingChild } from './helpers/subject.js';
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,17 +48,10 @@ const FIXTURE_NAMES = existsSync(FIXTURES)
   : [];
 
 describe('--json on live processes', () => {
-  let child: ChildProcess;
-  beforeAll(async () => {
-    child = spawn('sleep', ['1000'], { stdio: 'ignore' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  });
-  afterAll(() => {
-    child.kill();
-  });
+  const child = useSleepingChild();
 
   it('validates and lists exactly the mappings of /proc/PID/maps', () => {
-    const pid = child.pid!;
+    const pid = child.pid();
     const run = tspmap(['--json', String(pid)]);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');

@@ -445,7 +445,8 @@ export function generateTree(rng, { hostileShare = 0.25, skipOps = [] } = {}) {
 // ---------------------------------------------------------------------------
 // hostile mutations
 
-function splitLines(buf) {
+/** A buffer's lines, each keeping its newline (the last may lack one). */
+export function splitLines(buf) {
   const out = [];
   let pos = 0;
   while (pos < buf.length) {

@@ -3,6 +3,7 @@
  * drop operands, PID dirs, files, lines, then bytes within lines, keeping
  * only changes after which the case still diverges the same way.
  */
+import { splitLines } from './gen.mjs';
 
 /** Classic ddmin over an array; test(subset) -> Promise<boolean>. */
 export async function ddmin(items, test, { allowEmpty = false } = {}) {
@@ -27,18 +28,6 @@ export async function ddmin(items, test, { allowEmpty = false } = {}) {
   }
   if (items.length === 1 && allowEmpty && (await test([]))) return [];
   return items;
-}
-
-function splitLines(buf) {
-  const out = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const nl = buf.indexOf(0x0a, pos);
-    const end = nl < 0 ? buf.length : nl + 1;
-    out.push(buf.subarray(pos, end));
-    pos = end;
-  }
-  return out;
 }
 
 /**
