@@ -52,10 +52,11 @@ describe('help', () => {
   });
 
   it('documents options the parser really accepts', () => {
-    // --proc-root over an empty directory: the PID is not found (42), not a usage error.
-    const result = run(['--proc-root', '/nonexistent-tspmap', '--json', '1']);
+    // --proc-root over a tree without that PID: not found (42), not a usage error.
+    const tree = 'fixtures/sleep/tree';
+    const result = run(['--proc-root', tree, '--json', '1']);
     expect(result.status).toBe(42);
-    expect(run(['--color=never', '-k', '--proc-root', '/nonexistent-tspmap', '1']).status).toBe(42);
-    expect(run(['--colour', '--proc-root', '/nonexistent-tspmap', '1']).status).toBe(42);
+    expect(run(['--color=never', '-k', '--proc-root', tree, '1']).status).toBe(42);
+    expect(run(['--colour', '--proc-root', tree, '1']).status).toBe(42);
   });
 });
