@@ -125,17 +125,19 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
     const tgid = String(record.tgid >>> 0);
     const file = options.extended || table ? 'smaps' : 'maps';
     if (table) {
-      const blocks: string[] = [];
-      const read = fs.streamProcessFile(tgid, file, (block) => blocks.push(block));
+      // The table keeps only what it prints; the blocks are dropped as read.
+      table.begin();
+      const read = fs.streamProcessFile(tgid, file, (block) => table.feed(block));
       if (!read.ok) {
         status |= EXIT.unreadable;
         continue;
       }
-      const text = blocks.join('');
-      blocks.length = 0;
-      // Plain output leaves in pieces; colour paints the whole table.
-      const rendered = colored ? table.render(text) : table.render(text, (piece) => output.write(piece));
-      output.write(paint(rendered.text, 'table'));
+      // Plain output leaves in pieces of bytes; colour paints the whole table.
+      const pieces: string[] = [];
+      const rendered = colored
+        ? table.finish((piece) => pieces.push(piece))
+        : table.finishBytes((bytes) => output.writeBytes(bytes));
+      if (colored) output.write(paint(pieces.join(''), 'table'));
       if (rendered.fatal !== undefined) {
         // On a terminal pmap's stdout is line buffered, so its rows appear
         // before the error; into a pipe or file they follow it at exit.

@@ -30,6 +30,22 @@ export class Output {
     const data = Buffer.from(this.pending.join(''), 'latin1');
     this.pending = [];
     this.pendingLength = 0;
+    this.writeAll(data);
+  }
+
+  /**
+   * Write bytes now, after what is queued: large output that is already
+   * bytes (the -X table's pieces) skips the strings. The caller may reuse
+   * `data` once this returns.
+   */
+  writeBytes(data: Uint8Array): void {
+    if (this.failure !== null || this.brokenPipe || data.length === 0) return;
+    this.flush();
+    this.writeAll(data);
+  }
+
+  private writeAll(data: Uint8Array): void {
+    if (this.failure !== null || this.brokenPipe) return;
     let offset = 0;
     while (offset < data.length) {
       try {

@@ -1,12 +1,13 @@
 /**
  * -X, -XX and -c/-C output: pmap's print_extended_maps() over the text of
- * /proc/PID/smaps (a latin1 byte string).
+ * /proc/PID/smaps (latin1: one char is one byte).
  *
  * pmap reads the file twice: a first pass measures column widths, builds
  * the list of fields and adds up their totals, a second pass prints. Given
  * the same text the second pass takes exactly the first one's path (it
- * meets no error the first did not), so this parses once, records what the
- * printing pass needs, and replays it.
+ * meets no error the first did not), so this reads the text once, block by
+ * block (begin(), feed(), finish()), keeps only the bytes the printing pass
+ * prints in one compact record stream, and replays that stream at the end.
  *
  * State that outlives one process, as pmap's static variables do: the field
  * list with each field's last value, total and width. So a later PID's
@@ -18,7 +19,6 @@
 import type { PmapOptions } from '../cli/args.js';
 import type { RcSession } from '../cli/rc.js';
 import { U64, U64_MAX, add, normalize } from '../parse/u64.js';
-import { fgetsEnd } from '../parse/cscan.js';
 import { justify, padLeft } from './columns.js';
 
 export interface TableRender {
@@ -144,46 +144,6 @@ function digitsValue(text: string, start: number, end: number): U64 {
   return big > (U64_MAX as bigint) ? U64_MAX : normalize(big);
 }
 
-/** text.startsWith(word, at), which V8 makes slow on large strings. */
-function sameChars(text: string, at: number, word: string, length: number): boolean {
-  // Mostly names differ, when they do, near their end ("Shared_Clean", "Shared_Dirty").
-  for (let i = length - 1; i >= 0; i--) if (text.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
-  return true;
-}
-
-// ---- the file as fgets() returns it ----------------------------------------
-
-/**
- * fgets(mapbuf, 1024, f) over the text: `start` and `end` delimit the C
- * string in the buffer (up to the first NUL). At end of file next() returns
- * false and, as fgets() does, leaves the buffer as it was.
- */
-class ChunkReader {
-  start = 0;
-  end = 0;
-  private pos = 0;
-  private nextNul: number;
-
-  constructor(private readonly text: string) {
-    this.nextNul = text.indexOf('\0');
-  }
-
-  next(): boolean {
-    const text = this.text;
-    if (this.pos >= text.length) return false;
-    const chunkEnd = fgetsEnd(text, this.pos, MAPBUF_SIZE);
-    this.start = this.pos;
-    let end = chunkEnd;
-    if (this.nextNul >= 0) {
-      if (this.nextNul < this.start) this.nextNul = text.indexOf('\0', this.start);
-      if (this.nextNul >= 0 && this.nextNul < chunkEnd) end = this.nextNul;
-    }
-    this.end = end;
-    this.pos = chunkEnd;
-    return true;
-  }
-}
-
 // ---- the three sscanf() calls ---------------------------------------------
 
 /**
@@ -222,7 +182,9 @@ function scanHeader(text: string, pos: number, end: number, spans: number[]): nu
   spans[8] = pos;
   spans[9] = next;
   pos = skipSpace(text, next, end);
-  next = scanUntil(text, pos, end, DESC_WIDTH, 0x0a);
+  // %127[^\n]: a chunk's only newline can be its last byte.
+  const stop = end > pos && text.charCodeAt(end - 1) === 0x0a ? end - 1 : end;
+  next = Math.min(pos + DESC_WIDTH, stop);
   // map_desc was emptied before the scan.
   spans[10] = pos;
   spans[11] = next;
@@ -259,7 +221,7 @@ function scanDetail(text: string, pos: number, end: number, spans: number[]): nu
  * trailing space, land in spans[0..1].
  */
 function scanVmFlags(text: string, pos: number, end: number, spans: number[]): boolean {
-  if (end - pos < 8 || !text.startsWith('VmFlags:', pos)) return false;
+  if (end - pos < 8 || !isVmFlagsTag(text, pos)) return false;
   pos = skipSpace(text, pos + 8, end);
   let next = scanFlags(text, pos, end);
   if (next === pos) return false;
@@ -269,115 +231,108 @@ function scanVmFlags(text: string, pos: number, end: number, spans: number[]): b
   return true;
 }
 
-// ---- storage -----------------------------------------------------------------
-
-/** A growable list of int32s. */
-class IntList {
-  data = new Int32Array(256);
-  length = 0;
-
-  private grow(need: number): void {
-    let size = this.data.length * 2;
-    while (size < need) size *= 2;
-    const next = new Int32Array(size);
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-
-  push1(a: number): void {
-    if (this.length + 1 > this.data.length) this.grow(this.length + 1);
-    this.data[this.length++] = a;
-  }
-
-  push(a: number, b: number): void {
-    if (this.length + 2 > this.data.length) this.grow(this.length + 2);
-    this.data[this.length++] = a;
-    this.data[this.length++] = b;
-  }
-
-  set(at: number, a: number, b: number): void {
-    this.data[at] = a;
-    this.data[at + 1] = b;
-  }
+/** "VmFlags:" at text[pos]. */
+function isVmFlagsTag(text: string, pos: number): boolean {
+  for (let i = 0; i < 8; i++) if (text.charCodeAt(pos + i) !== VMFLAGS_TAG[i]) return false;
+  return true;
 }
 
-/** The output as bytes: one char of a byte string is one byte. */
-class ByteWriter {
-  private buf: Buffer;
-  private length = 0;
+const VMFLAGS_TAG = [0x56, 0x6d, 0x46, 0x6c, 0x61, 0x67, 0x73, 0x3a];
 
-  /**
-   * With a sink, full pieces of about `initial` bytes are handed over as
-   * they fill, so a 20 MB -XX table is never held whole.
-   */
-  constructor(
-    initial: number,
-    private readonly sink?: (piece: string) => void,
-  ) {
-    this.buf = Buffer.allocUnsafe(Math.max(initial, 1024));
-  }
+/**
+ * Where fgets(mapbuf, 1024, f) called at `pos` stops: after the first
+ * newline, after 1023 bytes, or at the end of the text.
+ */
+function chunkEnd(text: string, pos: number): number {
+  const limit = pos + MAPBUF_SIZE - 1;
+  const newline = text.indexOf('\n', pos);
+  const lineEnd = newline < 0 ? text.length : newline + 1;
+  return lineEnd < limit ? lineEnd : Math.min(limit, text.length);
+}
 
-  private reserve(n: number): void {
+/** The latin1 bytes of a short string. */
+function codesOf(text: string, start: number, end: number): Uint8Array {
+  const codes = new Uint8Array(end - start);
+  for (let i = start; i < end; i++) codes[i - start] = text.charCodeAt(i);
+  return codes;
+}
+
+/** A flat (unsliced) string of latin1 bytes, so it does not pin a block. */
+function stringOf(codes: Uint8Array, start = 0, end = codes.length): string {
+  let text = '';
+  for (let i = start; i < end; i++) text += String.fromCharCode(codes[i]!);
+  return text;
+}
+
+// ---- the printing pass's output --------------------------------------------
+
+/** Output piece size: the sink gets about this many bytes at a time. */
+const PIECE_BYTES = 1 << 20;
+
+/** Bytes of output in one reused buffer, passed on in pieces as it fills. */
+class PieceWriter {
+  buf: Buffer = Buffer.allocUnsafe(PIECE_BYTES);
+  length = 0;
+
+  constructor(private readonly emit: (buf: Buffer, length: number) => void) {}
+
+  /** Make room for `n` more bytes, passing on what is there if needed. */
+  room(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    if (this.sink && this.length > 0) {
-      this.sink(this.buf.toString('latin1', 0, this.length));
-      this.length = 0;
-      if (n <= this.buf.length) return;
-    }
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.length);
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    this.reserve(1);
-    this.buf[this.length++] = b;
-  }
-
-  copy(text: string, start: number, end: number): void {
-    this.reserve(end - start);
-    const buf = this.buf;
-    let at = this.length;
-    for (let i = start; i < end; i++) buf[at++] = text.charCodeAt(i);
-    this.length = at;
-  }
-
-  /** printf("%*s", width, s) of text[start, end). */
-  right(text: string, start: number, end: number, width: number): void {
-    const pad = width - (end - start);
-    this.reserve((pad > 0 ? pad : 0) + end - start);
-    const buf = this.buf;
-    let at = this.length;
-    for (let i = 0; i < pad; i++) buf[at++] = 0x20;
-    for (let i = start; i < end; i++) buf[at++] = text.charCodeAt(i);
-    this.length = at;
-  }
-
-  /** printf(" %*s", width, s) of text[start, end). */
-  spaceRight(text: string, start: number, end: number, width: number): void {
-    this.byte(0x20);
-    this.right(text, start, end, width);
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
   }
 
   string(text: string): void {
-    this.copy(text, 0, text.length);
+    this.room(text.length);
+    this.length += this.buf.write(text, this.length, 'latin1');
   }
 
-  text(): string {
-    return this.buf.toString('latin1', 0, this.length);
+  flush(): void {
+    if (this.length > 0) this.emit(this.buf, this.length);
+    this.length = 0;
   }
 }
 
-/** Output piece size when render() is given a sink. */
-const PIECE_BYTES = 1 << 20;
-
 // ---- the run ----------------------------------------------------------------
 
-/** One run over all PIDs: pmap keeps its field list and totals across them. */
+/** Where the reading of one smaps file stands between two fgets() chunks. */
+const AT_HEADER = 0;
+/** In a header line longer than mapbuf: its remaining chunks are dropped. */
+const IN_LONG_HEADER = 1;
+/** After a header: field lines, then maybe VmFlags. */
+const AT_FIELDS = 2;
+
+/** No VmFlags line in this mapping (a flags record's length is at most 127). */
+const NO_FLAGS = 0xff;
+
+/**
+ * fastFields() adds values of at most 15 digits (below 2^50) as doubles and
+ * hands a sum on to the node's U64 total once it reaches 2^52, so it stays
+ * exact; C's wrap-around addition does not care about the grouping.
+ */
+const SUM_FLUSH = 2 ** 52;
+
+/** Initial size of the record stream; it doubles as needed. */
+const STORE_BYTES = 1 << 16;
+
+/**
+ * One run over all PIDs: pmap keeps its field list and totals across them.
+ *
+ * Per PID: begin(), feed() for each block of the smaps text (blocks may be
+ * cut anywhere; an unfinished last line waits for the next block), then
+ * finish(). render() does all three over one string.
+ *
+ * While fed, each mapping becomes one record in a byte stream, holding only
+ * what is printed, each span as a length byte and its bytes: the address,
+ * the enabled ones of perms/offset/device/inode, the mapping's name as
+ * printed (base name unless -p), a 4-byte count of field values and the
+ * values, then (when VmFlags can show) the flags or NO_FLAGS.
+ */
 export class SmapsTableRun {
   private readonly nodes: FieldNode[] = [];
+  /** nodes[i].description, for a quick identity check. */
+  private readonly nodeNames: string[] = [];
   private readonly enabledCache = new Map<string, boolean>();
   private readonly quiet: boolean;
   private readonly showPath: boolean;
@@ -387,6 +342,46 @@ export class SmapsTableRun {
   private readonly showInode: boolean;
   private readonly showMapping: boolean;
   private readonly showVmFlags: boolean;
+
+  /**
+   * The field names met at each line of a mapping's fields, a cache that
+   * holds across mappings and PIDs: names[i] with its bytes and whether
+   * is_enabled() takes it.
+   */
+  private names: string[] = [];
+  private nameCodes: Uint8Array[] = [];
+  private nameEnabled: boolean[] = [];
+
+  // ---- per PID -------------------------------------------------------------
+  private store = new Uint8Array(0);
+  private storeLength = 0;
+  private mappings = 0;
+  private state = AT_HEADER;
+  /** Field lines read in this mapping, and enabled ones (the node reached). */
+  private line = 0;
+  private node = 0;
+  /** Where the current mapping's value count goes. */
+  private countAt = 0;
+  /** Per node, where its last value is in the store (-1: an earlier PID's). */
+  private lastValue = new Int32Array(16).fill(-1);
+  /** Per node, what fastFields() added to its total since it last flushed. */
+  private sums = new Float64Array(16);
+  /** Where the last VmFlags record is (-1: none yet). */
+  private lastFlags = -1;
+  private hasVmFlags = false;
+  private w1 = 0;
+  private w2 = 0;
+  private w3 = 0;
+  private w4 = 0;
+  private w5 = 0;
+  private wv = 0;
+  /** An unfinished last line, waiting for the rest of it. */
+  private pending = '';
+  private fatal: string | undefined;
+  /** Position of the next NUL in the text being scanned (-1: none). */
+  private nextNul = -1;
+  private readonly header: number[] = new Array<number>(12).fill(0);
+  private readonly detail: number[] = [0, 0, 0, 0];
 
   constructor(
     private readonly options: PmapOptions,
@@ -415,116 +410,405 @@ export class SmapsTableRun {
     return enabled;
   }
 
+  /** The whole table for one PID's smaps text, in one go. */
   render(text: string, sink?: (piece: string) => void): TableRender {
-    const nodes = this.nodes;
-    const quiet = this.quiet;
-    const reader = new ChunkReader(text);
-    const header: number[] = new Array<number>(12).fill(0);
-    const detail: number[] = [0, 0, 0, 0];
+    this.begin();
+    this.feed(text);
+    if (sink) return { text: '', ...this.finish(sink) };
+    const pieces: string[] = [];
+    const done = this.finish((piece) => pieces.push(piece));
+    return done.fatal !== undefined ? { text: '', fatal: done.fatal } : { text: pieces.join('') };
+  }
 
-    // What the printing pass needs, as offsets into the text.
-    const spans = new IntList(); // 12 per mapping: see scanHeader()
-    const valueBase = new IntList(); // per mapping: index into values
-    const valueCount = new IntList();
-    const values = new IntList(); // start/end pairs of value_str, in node order
-    const vmFlags = new IntList(); // start/end per mapping, -1 when none was read
-    /** Where each node's value_str is now (-1: as left by an earlier PID). */
-    const current = new IntList();
-    for (let i = 0; i < nodes.length; i++) current.push(-1, -1);
+  /** Start a PID's smaps file. */
+  begin(): void {
+    this.store = new Uint8Array(STORE_BYTES);
+    this.storeLength = 0;
+    this.mappings = 0;
+    this.state = AT_HEADER;
+    this.line = 0;
+    this.node = 0;
+    this.countAt = 0;
+    if (this.lastValue.length < this.nodes.length) {
+      this.lastValue = new Int32Array(this.nodes.length * 2);
+      this.sums = new Float64Array(this.nodes.length * 2);
+    }
+    this.lastValue.fill(-1);
+    this.sums.fill(0);
+    this.lastFlags = -1;
+    this.hasVmFlags = false;
+    this.w1 = this.w2 = this.w3 = this.w4 = this.w5 = this.wv = 0;
+    this.pending = '';
+    this.fatal = undefined;
+  }
 
-    let w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, wv = 0;
-    let hasVmFlags = false;
-    let flagsStart = -1;
-    let flagsEnd = -1;
-    let names: string[] = [];
-    let nameEnabled: boolean[] = [];
+  /** The next block of the file: any cut, best at a line's end. */
+  feed(block: string): void {
+    if (this.fatal !== undefined) return;
+    let text = block;
+    if (this.pending.length > 0) {
+      text = this.pending + block;
+      this.pending = '';
+    }
+    const end = text.lastIndexOf('\n') + 1;
+    if (end < text.length) this.pending = text.slice(end);
+    if (end > 0) this.scan(text, end);
+  }
 
-    let ret = reader.next();
-    while (ret) {
-      // === READ MAPPING ===
-      if (scanHeader(text, reader.start, reader.end, header) < 6) return { text: '', fatal: UNKNOWN_FORMAT };
-      // A header line longer than the buffer: the rest of it is read and dropped.
-      let last = text.charCodeAt(reader.end - 1);
-      while (last !== 0x0a) {
-        // At end of file pmap's fgets() leaves the buffer as it was and the
-        // loop never ends; tspmap reports the file as malformed instead.
-        if (!reader.next() || reader.end === reader.start) return { text: '', fatal: UNKNOWN_FORMAT };
-        last = text.charCodeAt(reader.end - 1);
+  /**
+   * End of file: print the table to the sink in pieces of about 1 MiB. With
+   * `fatal` set pmap would have died while measuring, before printing any
+   * of it, and the sink gets nothing.
+   */
+  finish(sink: (piece: string) => void): { fatal?: string } {
+    return this.complete((buf, length) => sink(buf.toString('latin1', 0, length)));
+  }
+
+  /**
+   * finish() with the pieces as bytes, which are valid only during the call
+   * (the buffer is reused): no strings to build and collect.
+   */
+  finishBytes(sink: (bytes: Uint8Array) => void): { fatal?: string } {
+    return this.complete((buf, length) => sink(buf.subarray(0, length)));
+  }
+
+  private complete(emit: (buf: Buffer, length: number) => void): { fatal?: string } {
+    if (this.fatal === undefined && this.pending.length > 0) {
+      const text = this.pending;
+      this.pending = '';
+      this.scan(text, text.length);
+    }
+    if (this.fatal === undefined) {
+      if (this.state === AT_FIELDS) this.endFields(null);
+      // pmap's fgets() loop never ends there; tspmap calls the file malformed.
+      else if (this.state === IN_LONG_HEADER) this.fatal = UNKNOWN_FORMAT;
+    }
+    const fatal = this.fatal;
+    if (fatal === undefined) {
+      const nodes = this.nodes;
+      for (let k = 0; k < nodes.length; k++) {
+        if (this.sums[k] !== 0) nodes[k]!.total = add(nodes[k]!.total, this.sums[k]!);
+        this.sums[k] = 0;
       }
-      if (header[1]! - header[0]! > w1) w1 = header[1]! - header[0]!;
-      if (header[3]! - header[2]! > w2) w2 = header[3]! - header[2]!;
-      if (header[5]! - header[4]! > w3) w3 = header[5]! - header[4]!;
-      if (header[7]! - header[6]! > w4) w4 = header[7]! - header[6]!;
-      if (header[9]! - header[8]! > w5) w5 = header[9]! - header[8]!;
-      for (let i = 0; i < 12; i++) spans.push1(header[i]!);
-      valueBase.push1(values.length);
+      this.print(new PieceWriter(emit));
+    }
+    this.store = new Uint8Array(0);
+    this.storeLength = 0;
+    this.pending = '';
+    return fatal === undefined ? {} : { fatal };
+  }
 
-      // === READ MAPPING DETAILS ===
-      ret = reader.next();
-      let fields = ret ? scanDetail(text, reader.start, reader.end, detail) : 0;
-      let node = 0;
-      let line = 0;
-      while (ret && fields === 2) {
-        // The names repeat from one mapping to the next: reuse the strings.
-        const nameStart = detail[0]!;
-        const nameLength = detail[1]! - nameStart;
-        let name = names[line];
-        let enabled: boolean;
-        if (name !== undefined && name.length === nameLength && sameChars(text, nameStart, name, nameLength)) {
-          enabled = nameEnabled[line]!;
-        } else {
-          name = text.slice(nameStart, nameStart + nameLength);
-          enabled = this.isEnabled(name);
-          if (line < names.length) {
-            names = names.slice(0, line);
-            nameEnabled = nameEnabled.slice(0, line);
-          }
-          names.push(name);
-          nameEnabled.push(enabled);
+  // ---- reading -------------------------------------------------------------
+
+  /** Scan text[0, end), whole lines (or the rest of the file). */
+  private scan(text: string, end: number): void {
+    let pos = 0;
+    this.nextNul = text.indexOf('\0');
+    while (pos < end) {
+      if (this.state === AT_FIELDS) {
+        pos = this.fastFields(text, pos, end);
+        if (pos >= end) break;
+      }
+      if (this.nextNul >= 0 && this.nextNul < pos) this.nextNul = text.indexOf('\0', pos);
+      const stop = chunkEnd(text, pos);
+      const nul = this.nextNul;
+      this.chunk(text, pos, nul >= 0 && nul < stop ? nul : stop);
+      if (this.fatal !== undefined) return;
+      pos = stop;
+    }
+  }
+
+  /**
+   * Field lines in their common form, "Name:   123 kB\n" or "Name:   1\n",
+   * under the names these lines of a mapping had before and for fields
+   * already in the list, as many as follow text[pos], in one pass over
+   * each: the position after them. The first line that differs in any way
+   * is left for chunk(). Every byte of a line taken here is checked, so it
+   * holds no NUL, and it fits one fgets() chunk.
+   */
+  private fastFields(text: string, pos: number, end: number): number {
+    const names = this.names;
+    const nameCodes = this.nameCodes;
+    const nameEnabled = this.nameEnabled;
+    const nodes = this.nodes;
+    const nodeNames = this.nodeNames;
+    const nodeCount = nodeNames.length;
+    const lastValue = this.lastValue;
+    const sums = this.sums;
+    const quiet = this.quiet;
+    const nameCount = names.length;
+    let line = this.line;
+    let node = this.node;
+    let store = this.store;
+    let length = this.storeLength;
+    while (pos < end && line < nameCount) {
+      const codes = nameCodes[line]!;
+      const nameLength = codes.length;
+      let at = pos + nameLength;
+      if (text.charCodeAt(at) !== 0x3a) break;
+      let i = 0;
+      while (i < nameLength && text.charCodeAt(pos + i) === codes[i]) i++;
+      if (i < nameLength) break;
+      let c = text.charCodeAt(++at);
+      while (c === 0x20) c = text.charCodeAt(++at);
+      const valueStart = at;
+      let value = 0;
+      while (c >= 0x30 && c <= 0x39) {
+        value = value * 10 + (c - 0x30);
+        c = text.charCodeAt(++at);
+      }
+      const digits = at - valueStart;
+      // Up to 15 digits is exact as a double; longer ones go the long way.
+      if (digits === 0 || digits > 15) break;
+      if (c === 0x20) {
+        if (text.charCodeAt(at + 1) !== 0x6b || text.charCodeAt(at + 2) !== 0x42 || text.charCodeAt(at + 3) !== 0x0a) break;
+        at += 3;
+      } else if (c !== 0x0a) {
+        break;
+      }
+      // The line, newline included, must fit one fgets() chunk.
+      if (at - pos >= MAPBUF_SIZE - 1) break;
+      if (nameEnabled[line]) {
+        // A new node or an inconsistent one: the long way.
+        if (node >= nodeCount || nodeNames[node] !== names[line]) break;
+        if (length + NUM_WIDTH + 1 > store.length) {
+          this.storeLength = length;
+          this.reserve(NUM_WIDTH + 1);
+          store = this.store;
         }
-        line++;
-        if (enabled) {
+        lastValue[node] = length;
+        store[length++] = digits;
+        for (let j = valueStart; j < valueStart + digits; j++) store[length++] = text.charCodeAt(j);
+        const sum = sums[node]! + value;
+        if (sum < SUM_FLUSH) {
+          sums[node] = sum;
+        } else {
+          nodes[node]!.total = add(nodes[node]!.total, sum);
+          sums[node] = 0;
+        }
+        if (quiet && digits > nodes[node]!.maxWidth) nodes[node]!.maxWidth = digits;
+        node++;
+      }
+      line++;
+      pos = at + 1;
+    }
+    this.line = line;
+    this.node = node;
+    this.storeLength = length;
+    return pos;
+  }
+
+  /** One fgets() chunk: mapbuf is text[start, end) (end: at a NUL or its end). */
+  private chunk(text: string, start: number, end: number): void {
+    if (this.state === IN_LONG_HEADER) {
+      if (end === start) this.fatal = UNKNOWN_FORMAT;
+      else if (text.charCodeAt(end - 1) === 0x0a) this.startFields();
+      return;
+    }
+    if (this.state === AT_FIELDS) {
+      const detail = this.detail;
+      if (scanDetail(text, start, end, detail) === 2) {
+        const line = this.lineName(text, detail[0]!, detail[1]!);
+        if (this.nameEnabled[line]) {
           const valueStart = detail[2]!;
           const valueEnd = detail[3]!;
-          let target = nodes[node];
-          if (target === undefined) {
-            target = { description: name, valueStr: '', total: 0, maxWidth: quiet ? 0 : nameLength };
-            nodes.push(target);
-            current.push(-1, -1);
-          } else if (target.description !== name) {
-            return { text: '', fatal: INCONSISTENT_FIELD + text.slice(reader.start, reader.end) };
-          }
-          current.set(2 * node, valueStart, valueEnd);
-          values.push(valueStart, valueEnd);
-          const value = digitsValue(text, valueStart, valueEnd);
-          const total = target.total;
-          target.total =
-            typeof total === 'number' && typeof value === 'number' && total + value <= Number.MAX_SAFE_INTEGER
-              ? total + value
-              : add(total, value);
-          if (quiet && valueEnd - valueStart > target.maxWidth) target.maxWidth = valueEnd - valueStart;
-          node++;
+          this.value(this.names[line]!, text, valueStart, valueEnd, start, end);
         }
-        ret = reader.next();
-        fields = ret ? scanDetail(text, reader.start, reader.end, detail) : 0;
+        return;
       }
-      valueCount.push1(node);
+      const flags = scanVmFlags(text, start, end, detail);
+      this.endFields(flags ? text : null);
+      if (flags) {
+        this.state = AT_HEADER;
+        return;
+      }
+      // Not a field: the next mapping's header.
+      this.state = AT_HEADER;
+    }
+    this.headerChunk(text, start, end);
+  }
 
-      // === GET VMFLAGS ===
-      if (ret && scanVmFlags(text, reader.start, reader.end, detail)) {
-        flagsStart = detail[0]!;
-        flagsEnd = detail[1]!;
-        if (flagsEnd - flagsStart > wv) wv = flagsEnd - flagsStart;
-        hasVmFlags = true;
-        vmFlags.push(flagsStart, flagsEnd);
-        ret = reader.next();
-      } else {
-        vmFlags.push(-1, -1);
+  private headerChunk(text: string, start: number, end: number): void {
+    const h = this.header;
+    if (scanHeader(text, start, end, h) < 6) {
+      this.fatal = UNKNOWN_FORMAT;
+      return;
+    }
+    if (h[1]! - h[0]! > this.w1) this.w1 = h[1]! - h[0]!;
+    if (h[3]! - h[2]! > this.w2) this.w2 = h[3]! - h[2]!;
+    if (h[5]! - h[4]! > this.w3) this.w3 = h[5]! - h[4]!;
+    if (h[7]! - h[6]! > this.w4) this.w4 = h[7]! - h[6]!;
+    if (h[9]! - h[8]! > this.w5) this.w5 = h[9]! - h[8]!;
+    this.reserve(6 * 128 + 4);
+    this.span(text, h[0]!, h[1]!);
+    if (this.showPerm) this.span(text, h[2]!, h[3]!);
+    if (this.showOffset) this.span(text, h[4]!, h[5]!);
+    if (this.showDevice) this.span(text, h[6]!, h[7]!);
+    if (this.showInode) this.span(text, h[8]!, h[9]!);
+    if (this.showMapping) {
+      let descStart = h[10]!;
+      const descEnd = h[11]!;
+      if (!this.showPath) {
+        // strrchr(map_desc, '/'): what follows the last '/'.
+        for (let i = descEnd - 1; i >= descStart; i--) {
+          if (text.charCodeAt(i) === 0x2f) {
+            descStart = i + 1;
+            break;
+          }
+        }
+      }
+      this.span(text, descStart, descEnd);
+    }
+    this.countAt = this.storeLength;
+    this.storeLength += 4;
+    this.mappings++;
+    // A header line longer than the buffer: the rest of it is read and dropped.
+    if (text.charCodeAt(end - 1) !== 0x0a) this.state = IN_LONG_HEADER;
+    else this.startFields();
+  }
+
+  private startFields(): void {
+    this.state = AT_FIELDS;
+    this.line = 0;
+    this.node = 0;
+  }
+
+  /** The mapping's fields are over; with `flags`, this.detail holds its VmFlags there. */
+  private endFields(flags: string | null): void {
+    const store = this.store;
+    const count = this.node;
+    const at = this.countAt;
+    store[at] = count & 0xff;
+    store[at + 1] = (count >>> 8) & 0xff;
+    store[at + 2] = (count >>> 16) & 0xff;
+    store[at + 3] = count >>> 24;
+    const start = this.detail[0]!;
+    const end = this.detail[1]!;
+    if (flags !== null) {
+      if (end - start > this.wv) this.wv = end - start;
+      this.hasVmFlags = true;
+    }
+    if (!this.showVmFlags) return;
+    this.reserve(VMFLAGS_WIDTH + 1);
+    if (flags !== null) {
+      this.lastFlags = this.storeLength;
+      this.span(flags, start, end);
+    } else {
+      this.store[this.storeLength++] = NO_FLAGS;
+    }
+  }
+
+  /** Which line of the name cache text[start, end) is, adding it if new. */
+  private lineName(text: string, start: number, end: number): number {
+    const line = this.line++;
+    const length = end - start;
+    if (line < this.names.length) {
+      const codes = this.nameCodes[line]!;
+      if (codes.length === length) {
+        let same = true;
+        for (let i = 0; i < length; i++) {
+          if (text.charCodeAt(start + i) !== codes[i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return line;
+      }
+      this.names.length = line;
+      this.nameCodes.length = line;
+      this.nameEnabled.length = line;
+    }
+    const codes = codesOf(text, start, end);
+    const name = stringOf(codes);
+    this.names.push(name);
+    this.nameCodes.push(codes);
+    this.nameEnabled.push(this.isEnabled(name));
+    return line;
+  }
+
+  /**
+   * An enabled field's value text[valueStart, valueEnd) in the fgets() chunk
+   * text[start, end), the long way: a new node, an inconsistent one, or a
+   * value of any length.
+   */
+  private value(name: string, text: string, valueStart: number, valueEnd: number, start: number, end: number): void {
+    const k = this.node;
+    const nodes = this.nodes;
+    let target = nodes[k];
+    const length = valueEnd - valueStart;
+    if (target === undefined) {
+      target = { description: name, valueStr: '', total: 0, maxWidth: this.quiet ? 0 : name.length };
+      nodes.push(target);
+      this.nodeNames.push(name);
+      if (this.lastValue.length < nodes.length) {
+        const grown = new Int32Array(nodes.length * 2).fill(-1);
+        grown.set(this.lastValue);
+        this.lastValue = grown;
+        const sums = new Float64Array(nodes.length * 2);
+        sums.set(this.sums);
+        this.sums = sums;
+      }
+    } else if (target.description !== name) {
+      this.fatal = INCONSISTENT_FIELD + text.slice(start, end);
+      return;
+    }
+    this.reserve(NUM_WIDTH + 1);
+    this.lastValue[k] = this.storeLength;
+    this.span(text, valueStart, valueEnd);
+    const amount = digitsValue(text, valueStart, valueEnd);
+    const total = target.total;
+    target.total =
+      typeof total === 'number' && typeof amount === 'number' && total + amount <= Number.MAX_SAFE_INTEGER
+        ? total + amount
+        : add(total, amount);
+    if (this.quiet && length > target.maxWidth) target.maxWidth = length;
+    this.node = k + 1;
+  }
+
+  // ---- the record stream -----------------------------------------------------
+
+  private reserve(n: number): void {
+    if (this.storeLength + n <= this.store.length) return;
+    let size = Math.max(this.store.length * 2, STORE_BYTES);
+    while (size < this.storeLength + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.store.subarray(0, this.storeLength));
+    this.store = grown;
+  }
+
+  /** A length byte and text[start, end) (at most 127 bytes; room reserved). */
+  private span(text: string, start: number, end: number): void {
+    const store = this.store;
+    let at = this.storeLength;
+    store[at++] = end - start;
+    for (let i = start; i < end; i++) store[at++] = text.charCodeAt(i);
+    this.storeLength = at;
+  }
+
+  /** A length byte and a short string's bytes. */
+  private spanString(text: string): void {
+    this.reserve(text.length + 1);
+    this.span(text, 0, text.length);
+  }
+
+  // ---- printing ----------------------------------------------------------------
+
+  /** pmap's printing pass, replayed from the record stream. */
+  private print(out: PieceWriter): void {
+    const nodes = this.nodes;
+    const count = nodes.length;
+    const quiet = this.quiet;
+    const mappings = this.mappings;
+    const lastValue = this.lastValue;
+    // Fields this file never had show the value an earlier PID left.
+    for (let k = 0; k < count; k++) {
+      if (lastValue[k]! < 0) {
+        lastValue[k] = this.storeLength;
+        this.spanString(nodes[k]!.valueStr);
       }
     }
 
     // End of the measuring pass: the widths of the totals.
-    const mappings = valueBase.length;
     if (mappings > 0 && !quiet) {
       for (const target of nodes) {
         const width = String(target.total).length;
@@ -532,8 +816,7 @@ export class SmapsTableRun {
       }
     }
 
-    // === PRINT ===
-    const out = new ByteWriter(sink ? PIECE_BYTES : mappings * 64 + 256, sink);
+    let w1 = this.w1, w2 = this.w2, w3 = this.w3, w4 = this.w4, w5 = this.w5, wv = this.wv;
     if (mappings > 0 && !quiet) {
       let head = justify(H_ADDRESS, w1, 'right');
       w1 = Math.max(w1, H_ADDRESS.length);
@@ -554,7 +837,7 @@ export class SmapsTableRun {
         w5 = Math.max(w5, H_INODE.length);
       }
       for (const target of nodes) head += justify(target.description, target.maxWidth, 'right');
-      if (hasVmFlags && this.showVmFlags) {
+      if (this.hasVmFlags && this.showVmFlags) {
         head += justify(H_VMFLAGS, wv, 'right');
         wv = Math.max(wv, H_VMFLAGS.length);
       }
@@ -562,65 +845,105 @@ export class SmapsTableRun {
       out.string(head);
     }
 
-    const showVm = hasVmFlags && this.showVmFlags;
-    const cur = current.data;
-    const spanData = spans.data;
-    const valueData = values.data;
-    for (let m = 0; m < mappings; m++) {
-      const s = m * 12;
-      const base = valueBase.data[m]!;
-      const count = valueCount.data[m]!;
-      for (let k = 0; k < count; k++) {
-        cur[2 * k] = valueData[base + 2 * k]!;
-        cur[2 * k + 1] = valueData[base + 2 * k + 1]!;
-      }
-      if (vmFlags.data[2 * m]! >= 0) {
-        flagsStart = vmFlags.data[2 * m]!;
-        flagsEnd = vmFlags.data[2 * m + 1]!;
-      }
+    const showPerm = this.showPerm;
+    const showOffset = this.showOffset;
+    const showDevice = this.showDevice;
+    const showInode = this.showInode;
+    const showMapping = this.showMapping;
+    const storesFlags = this.showVmFlags;
+    const showVm = this.hasVmFlags && storesFlags;
+    const widths = new Int32Array(count);
+    const cur = new Int32Array(count);
+    // The longest a row can be: each span is at most its scanf width.
+    let lineMax = Math.max(w1, NUM_WIDTH) + 1;
+    if (showPerm) lineMax += Math.max(w2, DETAIL_WIDTH) + 1;
+    if (showOffset) lineMax += Math.max(w3, NUM_WIDTH) + 1;
+    if (showDevice) lineMax += Math.max(w4, DEVICE_WIDTH) + 1;
+    if (showInode) lineMax += Math.max(w5, NUM_WIDTH) + 1;
+    for (let k = 0; k < count; k++) {
+      widths[k] = nodes[k]!.maxWidth;
+      cur[k] = lastValue[k]!;
+      lineMax += Math.max(widths[k]!, NUM_WIDTH) + 1;
+    }
+    if (showVm) lineMax += Math.max(wv, VMFLAGS_WIDTH) + 1;
+    if (showMapping) lineMax += DESC_WIDTH + 1;
 
-      out.right(text, spanData[s]!, spanData[s + 1]!, w1);
-      if (this.showPerm) out.spaceRight(text, spanData[s + 2]!, spanData[s + 3]!, w2);
-      if (this.showOffset) out.spaceRight(text, spanData[s + 4]!, spanData[s + 5]!, w3);
-      if (this.showDevice) out.spaceRight(text, spanData[s + 6]!, spanData[s + 7]!, w4);
-      if (this.showInode) out.spaceRight(text, spanData[s + 8]!, spanData[s + 9]!, w5);
-      for (let k = 0; k < nodes.length; k++) {
-        const target = nodes[k]!;
-        const at = cur[2 * k]!;
-        if (at >= 0) out.spaceRight(text, at, cur[2 * k + 1]!, target.maxWidth);
-        else out.spaceRight(target.valueStr, 0, target.valueStr.length, target.maxWidth);
+    const st = this.store;
+    let flagsAt = this.lastFlags;
+    let r = 0;
+    for (let m = 0; m < mappings; m++) {
+      out.room(lineMax);
+      const buf = out.buf;
+      let at = putRight(buf, out.length, st, r, w1);
+      r += 1 + st[r]!;
+      if (showPerm) {
+        buf[at++] = 0x20;
+        at = putRight(buf, at, st, r, w2);
+        r += 1 + st[r]!;
       }
-      if (showVm) out.spaceRight(text, flagsStart, flagsEnd, wv);
-      if (this.showMapping) {
-        let descStart = spanData[s + 10]!;
-        const descEnd = spanData[s + 11]!;
-        if (!this.showPath) {
-          // strrchr(map_desc, '/'): print what follows the last '/'.
-          for (let i = descEnd - 1; i >= descStart; i--) {
-            if (text.charCodeAt(i) === 0x2f) {
-              descStart = i + 1;
-              break;
-            }
-          }
+      if (showOffset) {
+        buf[at++] = 0x20;
+        at = putRight(buf, at, st, r, w3);
+        r += 1 + st[r]!;
+      }
+      if (showDevice) {
+        buf[at++] = 0x20;
+        at = putRight(buf, at, st, r, w4);
+        r += 1 + st[r]!;
+      }
+      if (showInode) {
+        buf[at++] = 0x20;
+        at = putRight(buf, at, st, r, w5);
+        r += 1 + st[r]!;
+      }
+      let descAt = 0;
+      if (showMapping) {
+        descAt = r;
+        r += 1 + st[r]!;
+      }
+      const n = (st[r]! | (st[r + 1]! << 8) | (st[r + 2]! << 16) | (st[r + 3]! << 24)) >>> 0;
+      r += 4;
+      for (let k = 0; k < n; k++) {
+        cur[k] = r;
+        r += 1 + st[r]!;
+      }
+      if (storesFlags) {
+        if (st[r] !== NO_FLAGS) {
+          flagsAt = r;
+          r += 1 + st[r]!;
+        } else {
+          r++;
         }
-        out.byte(0x20);
-        out.copy(text, descStart, descEnd);
       }
-      out.byte(0x0a);
+      for (let k = 0; k < count; k++) {
+        buf[at++] = 0x20;
+        at = putRight(buf, at, st, cur[k]!, widths[k]!);
+      }
+      if (showVm) {
+        buf[at++] = 0x20;
+        at = putRight(buf, at, st, flagsAt, wv);
+      }
+      if (showMapping) {
+        buf[at++] = 0x20;
+        at = putRight(buf, at, st, descAt, 0);
+      }
+      buf[at++] = 0x0a;
+      out.length = at;
     }
 
     // The values stay with the list for the next PID.
-    for (let k = 0; k < nodes.length; k++) {
-      if (cur[2 * k]! >= 0) nodes[k]!.valueStr = text.slice(cur[2 * k], cur[2 * k + 1]);
+    for (let k = 0; k < count; k++) {
+      const at = lastValue[k]!;
+      nodes[k]!.valueStr = stringOf(st, at + 1, at + 1 + st[at]!);
     }
 
     // === PRINT TOTALS ===
-    if (!quiet && nodes.length > 0) {
+    if (!quiet && count > 0) {
       let gap = w1 + 1;
-      if (this.showPerm) gap += w2 + 1;
-      if (this.showOffset) gap += w3 + 1;
-      if (this.showDevice) gap += w4 + 1;
-      if (this.showInode) gap += w5 + 1;
+      if (showPerm) gap += w2 + 1;
+      if (showOffset) gap += w3 + 1;
+      if (showDevice) gap += w4 + 1;
+      if (showInode) gap += w5 + 1;
       const indent = ' '.repeat(gap);
       let rule = indent;
       let totals = indent;
@@ -630,6 +953,15 @@ export class SmapsTableRun {
       }
       out.string(`${rule}\n${totals}KB \n`);
     }
-    return { text: out.text() };
+    out.flush();
   }
+}
+
+/** printf("%*s", width, s) of the span at st[r] into buf at `at`; where it ends. */
+function putRight(buf: Uint8Array, at: number, st: Uint8Array, r: number, width: number): number {
+  const length = st[r]!;
+  for (let pad = width - length; pad > 0; pad--) buf[at++] = 0x20;
+  const end = r + 1 + length;
+  for (let i = r + 1; i < end; i++) buf[at++] = st[i]!;
+  return at;
 }
