@@ -458,6 +458,19 @@ export function splitLines(buf) {
   return out;
 }
 
+/**
+ * Insert a mapping line at a random place (with an smaps field block after
+ * it in smaps); the random draws keep their order, so seeds reproduce.
+ */
+function insertMappingLine(rng, tree, file, lines, line) {
+  const at = rng.int(0, lines.length);
+  const ins = [Buffer.from(line + '\n', 'latin1')];
+  if (file.endsWith('smaps')) ins.push(...smapsBlock(rng, { start: 0n, end: 4096n, perms: 'rw-p', name: null, kind: 'anon' }, rng.pick(KERNELS)));
+  lines.splice(at, 0, ...ins);
+  tree.files.set(file, Buffer.concat(lines));
+  return true;
+}
+
 const HOSTILE = {
   truncate(rng, tree, file) {
     const b = tree.files.get(file);
@@ -496,12 +509,7 @@ const HOSTILE = {
     const start = rng.chance(0.5) ? '7f1234560000-7f1234561000 rw-p 00000000 00:00 0' : '00400000-00401000 r-xp 00000000 fd:01 42';
     let line = start.padEnd(73, ' ') + '/';
     line += 'n'.repeat(Math.max(0, len - line.length - 1)) + (rng.chance(0.5) ? '/tail' : '');
-    const at = rng.int(0, lines.length);
-    const ins = [Buffer.from(line + '\n', 'latin1')];
-    if (file.endsWith('smaps')) ins.push(...smapsBlock(rng, { start: 0n, end: 4096n, perms: 'rw-p', name: null, kind: 'anon' }, rng.pick(KERNELS)));
-    lines.splice(at, 0, ...ins);
-    tree.files.set(file, Buffer.concat(lines));
-    return true;
+    return insertMappingLine(rng, tree, file, lines, line);
   },
   longSmapsValue(rng, tree, file) {
     if (!file.endsWith('smaps')) return false;
@@ -603,12 +611,7 @@ const HOSTILE = {
     let line = head.padEnd(73, ' ') + (rng.chance(0.3) ? '/SYSV00000000' : '/d');
     const tail = rng.pick(['/libx.so', ' (deleted)', '', '/']);
     line += 'm'.repeat(Math.max(0, total - 1 - line.length - tail.length)) + tail;
-    const at = rng.int(0, lines.length);
-    const ins = [Buffer.from(line + '\n', 'latin1')];
-    if (file.endsWith('smaps')) ins.push(...smapsBlock(rng, { start: 0n, end: 4096n, perms: 'rw-p', name: null, kind: 'anon' }, rng.pick(KERNELS)));
-    lines.splice(at, 0, ...ins);
-    tree.files.set(file, Buffer.concat(lines));
-    return true;
+    return insertMappingLine(rng, tree, file, lines, line);
   },
   hugeValues(rng, tree, file) {
     if (!file.endsWith('smaps')) return false;
