@@ -24,8 +24,3 @@ export function justify(text: string, width: number, align: 'left' | 'right'): s
   const fitted = Math.max(width, text.length);
   return (align === 'right' ? padLeft(text, fitted) : padRight(text, fitted)) + ' ';
 }
-
-/** The width justify() settles on, which later rows are printed with. */
-export function justifiedWidth(text: string, width: number): number {
-  return width < 1 ? width : Math.max(width, text.length);
-}

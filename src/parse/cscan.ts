@@ -98,28 +98,10 @@ export function scanUnsigned(
   return SCANNED;
 }
 
-/** %Ns: skip white space, then up to `width` non-space chars (at least one). */
-export function scanToken(text: string, pos: number, end: number, width: number): { token: string; next: number } | null {
-  pos = skipSpace(text, pos, end);
-  const start = pos;
-  while (pos < end && pos - start < width && !isCSpace(text.charCodeAt(pos))) pos++;
-  if (pos === start) return null;
-  return { token: text.slice(start, pos), next: pos };
-}
-
 /**
- * End of the C string starting at `start`: the first NUL before `end`.
- * Only for short texts; loops over a whole file use cStringEnds().
- */
-export function cStringEnd(text: string, start: number, end: number): number {
-  const nul = text.indexOf('\0', start);
-  return nul < 0 || nul >= end ? end : nul;
-}
-
-/**
- * cStringEnd() for a scan that moves forward through one large text: the
- * next NUL is found once and reused, so a file without NULs costs one pass
- * instead of one pass per line.
+ * The end of the C string at each line of a scan that moves forward through
+ * one large text: the first NUL before the line's end. The next NUL is found
+ * once and reused, so a file without NULs costs one pass, not one per line.
  */
 export function cStringEnds(text: string): (start: number, end: number) => number {
   let nextNul = text.indexOf('\0');

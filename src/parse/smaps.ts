@@ -1,30 +1,10 @@
 /**
- * Parsing of /proc/PID/smaps: the key lines as pmap -x scans them, and a
- * typed per-mapping model for the extensions and the library API.
+ * Parsing of /proc/PID/smaps into a typed per-mapping model for the
+ * extensions and the library API.
  */
-import { cStringEnds, scanUnsigned, skipSpace } from './cscan.js';
+import { cStringEnds, scanUnsigned } from './cscan.js';
 import { MapsEntry, isMappingHeader, parseMapsEntries } from './maps.js';
 import { U64 } from './u64.js';
-
-export interface SmapsKeyValue {
-  key: string;
-  value: U64;
-}
-
-/**
- * A key line as pmap -x reads it with "%20[^:]: %llu": up to 20 chars that
- * are not ':', a ':', then an unsigned decimal. Keys longer than 20 chars or
- * lines without a number do not match.
- */
-export function scanSmapsKey(line: string): SmapsKeyValue | null {
-  const end = line.length;
-  let pos = 0;
-  while (pos < end && pos < 20 && line.charCodeAt(pos) !== 0x3a) pos++;
-  if (pos === 0 || pos >= end || line.charCodeAt(pos) !== 0x3a) return null;
-  const number = scanUnsigned(line, skipSpace(line, pos + 1, end), end, 10);
-  if (!number) return null;
-  return { key: line.slice(0, pos), value: number.value };
-}
 
 /**
  * One mapping of smaps with every field the kernel listed: the typed model

@@ -47,9 +47,3 @@ export function toU32(value: U64): number {
   if (typeof value === 'number') return value < 0x1_0000_0000 ? value : value % 0x1_0000_0000;
   return Number(value & 0xffff_ffffn);
 }
-
-/** Reinterpret as C's signed long, for values printed with %ld. */
-export function toSigned(value: U64): U64 | bigint {
-  if (typeof value === 'number') return value;
-  return value >= 1n << 63n ? value - (1n << 64n) : value;
-}
