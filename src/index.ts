@@ -15,7 +15,7 @@
 import { formatBasic, BasicMode } from './format/basic.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from './proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess as readRecord } from './proc/process.js';
-import { shmMinorFromTree, shmMinorLive } from './proc/shm.js';
+import { liveShmMinorFinder, shmMinorFromTree } from './proc/shm.js';
 import { parseMapsEntries } from './parse/maps.js';
 import type { MapsEntry } from './parse/maps.js';
 import { U64, U64_MAX } from './parse/u64.js';
@@ -149,7 +149,7 @@ function formatMode(info: ProcessInfo, mode: BasicMode, options: FormatOptions):
       showPath: options.showPath ?? false,
       range: options.range ? { low: options.range.low, high: options.range.high ?? U64_MAX } : null,
       startStack: info.startStack,
-      shmMinor: live ? shmMinorLive(fs, data) : shmMinorFromTree(fs),
+      shmMinor: live ? liveShmMinorFinder(fs)(String(info.tgid >>> 0)) : shmMinorFromTree(fs),
       kernelNames: options.kernelNames ?? false,
     },
     { start: 0 },

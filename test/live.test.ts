@@ -36,6 +36,18 @@ const SUBJECTS: Record<string, string[]> = {
   perl: ['perl', '-e', 'sleep 600'],
   tail: ['tail', '-f', '/dev/null'],
   cat: ['sh', '-c', 'exec cat > /dev/null'],
+  // Two attached SysV segments, removed at once so they die with the process.
+  sysvShm: ['python3', '-c', [
+    'import ctypes, time',
+    'libc = ctypes.CDLL(None)',
+    'libc.shmat.restype = ctypes.c_void_p',
+    'libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]',
+    'for key, size in ((0, 8192), (0x1234, 4096)):',
+    '    shmid = libc.shmget(key, size, 0o1600)',
+    '    libc.shmat(shmid, None, 0)',
+    '    libc.shmctl(shmid, 0, None)',
+    'time.sleep(600)',
+  ].join('\n')],
   'odd argv': ['python3', '-c', 'import time; time.sleep(600)', 'two  spaces', 'tab\there', 'caf\u00e9'],
 };
 
@@ -102,8 +114,21 @@ describe.skipIf(unavailable !== null)('live differential against /usr/bin/pmap',
     }
   });
 
-  it('freezes ten live processes', () => {
-    expect(Object.keys(pids)).toHaveLength(10);
+  it('freezes eleven live processes', () => {
+    expect(Object.keys(pids)).toHaveLength(11);
+  });
+
+  it('recognises live SysV segments as pmap does', async () => {
+    const result = await runTspmap([String(pids.sysvShm)], cleanEnv());
+    expect(result.stdout.toString('latin1')).toMatch(/\[ shmid=0x[0-9a-f]+ \]\n[^]*\[ shmid=0x[0-9a-f]+ \]/);
+    expectSame(result, await pmapLive([String(pids.sysvShm)]));
+  });
+
+  it('the library API formats a live process as pmap prints it, SysV included', async () => {
+    const api = await import('../src/index.js');
+    const expected = await pmapLive([String(pids.sysvShm)]);
+    const info = api.readProcess(pids.sysvShm!);
+    expect(api.formatDefault(info, { bytes: true })).toBe(expected.stdout.toString('latin1'));
   });
 
   for (const label of Object.keys(SUBJECTS)) {
