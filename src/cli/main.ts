@@ -6,7 +6,7 @@ import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
 import { isUtf8Locale } from '../proc/locale.js';
-import { shmMinorFromTree, shmMinorLive } from '../proc/shm.js';
+import { liveShmMinorFinder, shmMinorFromTree } from '../proc/shm.js';
 import { PmapOptions, parseArguments, parsePids } from './args.js';
 import { MESSAGES, programName, usageText } from './messages.js';
 import { Output, strerror, writeStderr } from './output.js';
@@ -100,6 +100,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const rootProblem = live ? null : fs.rootProblem();
   if (rootProblem !== null) fail(name, `--proc-root '${options.procRoot}': ${rootProblem}`);
   const treeShmMinor = live ? null : shmMinorFromTree(fs);
+  const shmMinorOf = liveShmMinorFinder(fs);
   const records = pids.map((pid) => readProcess(fs, pid)).filter((r): r is ProcessRecord => r !== null);
 
   if (options.json || options.summary) {
@@ -154,7 +155,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
         showPath: options.showPath,
         range: options.range,
         startStack: record.stat.startStack,
-        shmMinor: treeShmMinor ?? shmMinorLive(fs, tgid),
+        shmMinor: treeShmMinor ?? shmMinorOf(tgid),
         kernelNames: options.kernelNames,
       },
       carry,
@@ -163,21 +164,11 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
     // its total); plain output streams block by block.
     const pieces: string[] = [];
     const emit = colored ? (text: string) => pieces.push(text) : (text: string) => output.write(text);
-    // pmap prints the column headings only once the file has opened.
-    let begun = false;
-    const begin = (): void => {
-      if (!begun) emit(formatter.begin());
-      begun = true;
-    };
-    const read = fs.streamProcessFile(tgid, file, (block) => {
-      begin();
-      emit(formatter.feed(block));
-    });
+    const read = fs.streamProcessFile(tgid, file, (block) => emit(formatter.feed(block)));
     if (!read.ok) {
       status |= EXIT.unreadable;
       continue;
     }
-    begin();
     emit(formatter.end());
     if (colored) output.write(paint(pieces.join(''), mode));
     if (output.brokenPipe) break;

@@ -57,7 +57,7 @@ const DEVICE_WIDTHS = { kbytes: 7, mode: 5, offset: 16, device: 9 };
 /** Whole-file convenience over BasicFormatter. */
 export function formatBasic(text: string, options: BasicOptions, carry: BasicCarry): string {
   const formatter = new BasicFormatter(options, carry);
-  return formatter.begin() + formatter.feed(text) + formatter.end();
+  return formatter.feed(text) + formatter.end();
 }
 
 /**
@@ -74,6 +74,8 @@ export class BasicFormatter {
   private diff: U64 = 0;
   /** -A's first mapping above the range ends pmap's read loop. */
   private stopped = false;
+  /** Whether the column headings have been handed out yet. */
+  private headed = false;
   private readonly ranged: boolean;
 
   constructor(
@@ -84,14 +86,21 @@ export class BasicFormatter {
     this.ranged = !(options.range === null || (options.range.low === 0 && options.range.high === U64_MAX));
   }
 
-  begin(): string {
+  /**
+   * The column headings, once: they lead the first output, because pmap
+   * prints them only after the file has opened (the caller feeds nothing
+   * when the open fails).
+   */
+  private headings(): string {
+    if (this.headed) return '';
+    this.headed = true;
     return this.options.quiet ? '' : headerLine(this.options.mode);
   }
 
   /** Process whole lines (the last one may lack its newline only at EOF). */
   feed(text: string): string {
     if (this.stopped) return '';
-    const out: string[] = [];
+    const out: string[] = [this.headings()];
     const lineEndOf = cStringEnds(text);
     for (let pos = 0; pos < text.length; ) {
       const chunkEnd = fgetsEnd(text, pos, MAPBUF_SIZE);
@@ -112,7 +121,7 @@ export class BasicFormatter {
   }
 
   end(): string {
-    return this.options.quiet ? '' : footer(this.options.mode, this.totals);
+    return this.headings() + (this.options.quiet ? '' : footer(this.options.mode, this.totals));
   }
 
   /** Only Rss, Shared_Dirty, Private_Dirty and Swap matter, as "%20[^:]: %llu". */

@@ -48,15 +48,11 @@ export function shmMinorFromTree(fs: ProcFS): number {
   return first ? first.minor : NO_SHM_MINOR;
 }
 
-/**
- * Live: the minor of a target mapping that is a segment listed in
- * sysvipc/shm. With no segments on the system (the usual case) nothing of
- * the target needs reading.
- */
-export function shmMinorLive(fs: ProcFS, tgid: string): number {
+/** The shmids /proc/sysvipc/shm lists (its second column). */
+function listedShmids(fs: ProcFS): Set<string> {
   const listing = fs.readRootFile('sysvipc/shm');
-  if (!listing.ok) return NO_SHM_MINOR;
-  const shmids = new Set(
+  if (!listing.ok) return new Set();
+  return new Set(
     listing.data
       .toString('latin1')
       .split('\n')
@@ -64,11 +60,24 @@ export function shmMinorLive(fs: ProcFS, tgid: string): number {
       .map((row) => row.trim().split(/\s+/)[1])
       .filter((id): id is string => Boolean(id)),
   );
-  if (shmids.size === 0) return NO_SHM_MINOR;
-  const maps = fs.readProcessFile(tgid, 'maps');
-  if (!maps.ok) return NO_SHM_MINOR;
-  const segment = sysvCandidates(maps.data.toString('latin1'), Number.MAX_SAFE_INTEGER).find((candidate) =>
-    shmids.has(candidate.inode),
-  );
-  return segment ? segment.minor : NO_SHM_MINOR;
+}
+
+/**
+ * Live: for each target, the minor of one of its mappings that is a
+ * segment listed in sysvipc/shm. The listing is read once per run; with no
+ * segments on the system (the usual case) no target's maps is read.
+ */
+export function liveShmMinorFinder(fs: ProcFS): (tgid: string) => number {
+  let shmids: Set<string> | undefined;
+  return (tgid) => {
+    shmids ??= listedShmids(fs);
+    if (shmids.size === 0) return NO_SHM_MINOR;
+    const maps = fs.readProcessFile(tgid, 'maps');
+    if (!maps.ok) return NO_SHM_MINOR;
+    const known = shmids;
+    const segment = sysvCandidates(maps.data.toString('latin1'), Number.MAX_SAFE_INTEGER).find((candidate) =>
+      known.has(candidate.inode),
+    );
+    return segment ? segment.minor : NO_SHM_MINOR;
+  };
 }
