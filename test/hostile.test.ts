@@ -12,10 +12,13 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -159,8 +162,29 @@ function runPmap(tree: string, args: string[], o: RunOptions = {}): Outcome {
   return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 };
 }
 
+/**
+ * The program as nobody can run it: the checkout may sit in a directory
+ * only root can enter (a mktemp -d clone is 0700), so nobody gets a copy of
+ * bin/ and dist/ inside the world-readable scratch directory.
+ */
+function binFor(o: RunOptions): string {
+  if (!o.nobody) return BIN;
+  const copy = join(work, 'program');
+  if (!existsSync(copy)) {
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(REPO, part), join(copy, part), { recursive: true });
+    chmodTree(copy);
+  }
+  return join(copy, 'bin', 'tspmap.js');
+}
+
+function chmodTree(path: string): void {
+  chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
+  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) chmodTree(join(path, entry));
+  if (path.endsWith('tspmap.js')) chmodSync(path, 0o755);
+}
+
 function runMine(tree: string, args: string[], o: RunOptions = {}): Outcome {
-  const script = `t=$1; shift; set -o pipefail; ( exec ${asNobody(o)}"${process.execPath}" "${BIN}" --proc-root "$t" "$@" ) ${o.redirect ?? ''}`;
+  const script = `t=$1; shift; set -o pipefail; ( exec ${asNobody(o)}"${process.execPath}" "${binFor(o)}" --proc-root "$t" "$@" ) ${o.redirect ?? ''}`;
   const r = spawnSync('bash', ['-c', script, '_', tree, ...args], { env: envFor(o), cwd: '/', maxBuffer: 1 << 28 });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 };
 }
