@@ -4,9 +4,14 @@
  */
 import { main } from './main.js';
 import { programName } from './messages.js';
+import { subcommandLoader } from './subcommands.js';
 
 export function run(): void {
-  main(process.argv, process.env).then(
+  const loadSubcommand = subcommandLoader(process.argv[2]);
+  const started = loadSubcommand
+    ? loadSubcommand().then((sub) => sub.run(process.argv.slice(3), process.env, programName(process.argv[1])))
+    : main(process.argv, process.env);
+  started.then(
     (status) => {
       process.exitCode = status;
     },
