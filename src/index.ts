@@ -90,7 +90,7 @@ export function readProcess(pid: number, options: ReadOptions = {}): ProcessInfo
   const fs = new ProcFS(procRoot);
   const record = readRecord(fs, pid);
   if (record === null) throw new ProcessNotFoundError(pid);
-  const dir = String(record.tgid >>> 0);
+  const dir = String(record.tgid);
   const maps = fs.readProcessFile(dir, 'maps');
   const smaps = fs.readProcessFile(dir, 'smaps');
   const mapsText = maps.ok ? maps.data.toString('latin1') : null;
@@ -100,7 +100,7 @@ export function readProcess(pid: number, options: ReadOptions = {}): ProcessInfo
   if (!smaps.ok) errors.smaps = smaps.code;
   return {
     pid,
-    tgid: record.tgid >>> 0,
+    tgid: record.tgid,
     comm: record.stat.comm === null ? null : decodeBytes(record.stat.comm).text,
     state: record.stat.state,
     cmdline: cmdlineArgs(record.cmdlineRaw),
@@ -149,7 +149,7 @@ function formatMode(info: ProcessInfo, mode: BasicMode, options: FormatOptions):
       showPath: options.showPath ?? false,
       range: options.range ? { low: options.range.low, high: options.range.high ?? U64_MAX } : null,
       startStack: info.startStack,
-      shmMinor: live ? liveShmMinorFinder(fs)(String(info.tgid >>> 0)) : shmMinorFromTree(fs),
+      shmMinor: live ? liveShmMinorFinder(fs)(String(info.tgid)) : shmMinorFromTree(fs),
       kernelNames: options.kernelNames ?? false,
     },
     { start: 0 },

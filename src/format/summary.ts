@@ -247,7 +247,7 @@ export async function renderCombined(summary: ProcessSummary, processes: number,
 export async function formatSummaryText(snapshots: readonly ProcessSnapshot[], options: SummaryRenderOptions): Promise<string> {
   let text = '';
   for (const snapshot of snapshots) {
-    text += `${snapshot.record.tgid >>> 0}:   ${commandOf(snapshot.record)}\n`;
+    text += `${snapshot.record.tgid}:   ${commandOf(snapshot.record)}\n`;
     text += await renderSummary(summarize(snapshot.mappings, snapshot.record.stat.startStack), options);
   }
   if (snapshots.length > 1) text += await renderCombined(summarizeAll(snapshots), snapshots.length, options);
