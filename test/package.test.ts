@@ -134,3 +134,18 @@ describe('npm pack, installed globally into a prefix', () => {
   });
 });
 
+
+describe('an install without a build (npm install --ignore-scripts)', () => {
+  it('says in one line that dist/ is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tspmap-nodist-'));
+    try {
+      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      const run = spawnSync(process.execPath, [join(dir, 'bin', 'tspmap.js'), '-x', '1'], { env, encoding: 'utf8' });
+      expect(run).toMatchObject({ status: 1, stdout: '' });
+      expect(run.stderr).toBe('tspmap: dist/tspmap.js is missing: run `npm run build` in the package directory first\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -19,6 +19,7 @@ import { SmapsMapping, parseSmaps } from '../parse/smaps.js';
 import { U64, add } from '../parse/u64.js';
 import { headerCommand } from '../parse/cmdline.js';
 import type { ProcessRecord } from '../parse/record.js';
+import type { ProcessSummary } from './summary.js';
 
 export const SCHEMA_VERSION = 1;
 /** tspmap's version, as package.json has it (a test keeps them equal). */
@@ -151,7 +152,8 @@ export interface JsonProcess {
   cmdline: string[];
   mappings: JsonMapping[];
   totals: JsonTotals;
-  summary?: unknown;
+  /** With --summary (toJson's `summary` option): the breakdown --summary prints. */
+  summary?: ProcessSummary;
 }
 
 export interface JsonError {

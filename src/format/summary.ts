@@ -151,7 +151,8 @@ export function summarizeAll(snapshots: readonly ProcessSnapshot[]): ProcessSumm
 }
 
 /** The summary as plain JSON data (for --json --summary and the API). */
-export function summaryJson(summary: ProcessSummary): unknown {
+/** The --json "summary" member: the summary with object names decoded from the kernel's bytes. */
+export function summaryJson(summary: ProcessSummary): ProcessSummary {
   return {
     categories: summary.categories,
     objects: summary.objects.map((row) => ({ ...row, object: decodeBytes(row.object).text })),
