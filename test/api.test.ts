@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ProcessNotFoundError, formatDefault, formatDevice, formatExtended, formatJson, formatSummary, readProcess,
+  InvalidPidError, ProcessNotFoundError, formatDefault, formatDevice, formatExtended, formatJson, formatSummary, readProcess,
   summarizeProcess, toJson,
 } from '../src/index.js';
 
@@ -137,7 +137,7 @@ describe('the API on live processes', () => {
     const tree = mkdtempSync(join(tmpdir(), 'tspmap-api-'));
     try {
       expect(() => readProcess(4242, { procRoot: tree })).toThrow(ProcessNotFoundError);
-      expect(() => readProcess(0)).toThrow(RangeError);
+      expect(() => readProcess(0)).toThrow(InvalidPidError);
     } finally {
       rmSync(tree, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 /**
  * --help: pmap's usage text unchanged, then tspmap's extension options as
- * commander lays them out; -h stays exactly pmap's.
+ * tspmap lays them out (no library needed); -h stays exactly pmap's.
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -37,7 +37,7 @@ describe('help', () => {
     expect(result.stdout.slice(pmapUsage().length)).toBe(extensionHelp());
   });
 
-  it('lists each extension option, aligned as commander aligns them', () => {
+  it('lists each extension option, aligned in one column', () => {
     const text = extensionHelp();
     expect(text.startsWith('\ntspmap extensions:\n')).toBe(true);
     const terms = [...text.matchAll(/^ {2}(\S.*?) {2,}\S/gm)].map((m) => m[1]);

@@ -7,11 +7,14 @@ import type { PmapOptions } from './args.js';
 import { parsePids } from './args.js';
 import type { Output } from './output.js';
 import { writeStderr } from './output.js';
+import { EXIT } from './exit.js';
+import { strerror } from '../model/strerror.js';
 import type { ProcFS } from '../proc/procfs.js';
 import { ProcessRecord, headerLine } from '../proc/process.js';
 import { isUtf8Locale } from '../proc/locale.js';
+import { inRange } from '../model/range.js';
 import {
-  JsonEntryInput, ProcessSnapshot, TSPMAP_VERSION, inRange, jsonDocument, jsonEntry, parseSmapsDetailed, stringifyJson,
+  JsonEntryInput, ProcessSnapshot, TSPMAP_VERSION, jsonDocument, jsonEntry, parseSmapsDetailed, stringifyJson,
 } from '../format/json.js';
 
 export interface ExtensionContext {
@@ -27,17 +30,8 @@ export interface ExtensionContext {
   treeShmMinor: number | null;
 }
 
-const STATUS_UNREADABLE = 1;
-const STATUS_MISSING = 42;
 /** Object rows --summary prints per process; the rest share one row (--json has all). */
 const SUMMARY_OBJECTS = 15;
-
-const STRERROR: Record<string, string> = {
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  ESRCH: 'No such process',
-};
 
 /** Every PID asked for, paired with its record or null when not found. */
 function pairWithPids(context: ExtensionContext): Array<{ pid: number; record: ProcessRecord | null }> {
@@ -60,7 +54,7 @@ function pairWithPids(context: ExtensionContext): Array<{ pid: number; record: P
 type Read = { ok: true; snapshot: ProcessSnapshot } | { ok: false; errno: string };
 
 function readSnapshot(context: ExtensionContext, record: ProcessRecord): Read {
-  const read = context.fs.readProcessFile(String(record.tgid >>> 0), 'smaps');
+  const read = context.fs.readProcessFile(String(record.tgid), 'smaps');
   if (!read.ok) return { ok: false, errno: read.code };
   const mappings = inRange(parseSmapsDetailed(read.data.toString('latin1')), context.options.range);
   return { ok: true, snapshot: { record, mappings } };
@@ -73,7 +67,7 @@ function utf8Bytes(text: string): string {
 
 export async function runExtensions(context: ExtensionContext): Promise<number> {
   let status = 0;
-  if (context.records.length < context.requested) status |= STATUS_MISSING;
+  if (context.records.length < context.requested) status |= EXIT.missing;
   if (context.options.json) return status | (await runJson(context));
   return status | (await runSummary(context));
 }
@@ -93,7 +87,7 @@ async function runJson(context: ExtensionContext): Promise<number> {
         snapshot = read.snapshot;
         input = { kind: 'process', snapshot };
       } else {
-        status |= STATUS_UNREADABLE;
+        status |= EXIT.unreadable;
         input = { kind: 'unreadable', record, file: 'smaps', errno: read.errno };
       }
     }
@@ -120,10 +114,10 @@ async function runSummary(context: ExtensionContext): Promise<number> {
     context.output.write(headerLine(record, utf8Locale));
     const read = readSnapshot(context, record);
     if (!read.ok) {
-      status |= STATUS_UNREADABLE;
-      const reason = STRERROR[read.errno] ?? read.errno;
+      status |= EXIT.unreadable;
+      const reason = strerror(read.errno);
       context.output.flush();
-      writeStderr(`${context.name}: cannot read /proc/${record.tgid >>> 0}/smaps: ${reason}\n`);
+      writeStderr(`${context.name}: cannot read /proc/${record.tgid}/smaps: ${reason}\n`);
       continue;
     }
     snapshots.push(read.snapshot);

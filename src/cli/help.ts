@@ -1,44 +1,47 @@
 /**
  * The part of --help (the long form only; -h stays pmap's) that lists
- * tspmap's own options after pmap's, laid out by commander's Help. This
- * module, and so commander, is loaded only when --help is given.
+ * tspmap's own options after pmap's: a term column, then the description
+ * wrapped at a fixed width. Laid out here, with no library, so --help works
+ * from any copy of the build.
  */
-import { createRequire } from 'node:module';
-
-type Commander = typeof import('commander');
-
-/**
- * commander is CommonJS and requires node builtins, which an ESM bundle
- * cannot do; it is required at run time, from the installed package.
- */
-function commander(): Commander {
-  return createRequire(import.meta.url)('commander') as Commander;
-}
 
 /** Fixed so the text does not depend on the terminal's width. */
 const HELP_WIDTH = 80;
+const INDENT = '  ';
+/** Spaces between the longest term and the descriptions. */
+const GAP = 2;
 
-function extensionCommand({ Command, Option }: Commander): InstanceType<Commander['Command']> {
-  const command = new Command('tspmap').helpOption(false);
-  command.addOption(new Option('--json', 'print the mappings of each PID as JSON (schema/tspmap.schema.json)'));
-  command.addOption(new Option('--summary', 'print memory use by category and by mapped object, sorted by RSS (with --json: added to the JSON)'));
-  command.addOption(
-    new Option('--color[=WHEN]', 'colour the output: auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'),
-  );
-  command.addOption(new Option('--proc-root DIR', 'read DIR instead of /proc, e.g. a copied /proc tree'));
-  command.addOption(new Option('-k, --use-kernel-name', 'show the kernel\'s names for special mappings ([heap], [vdso], ...) instead of "[ anon ]"'));
-  return command;
+const EXTENSION_OPTIONS: ReadonlyArray<readonly [term: string, description: string]> = [
+  ['--json', 'print the mappings of each PID as JSON (schema/tspmap.schema.json)'],
+  ['--summary', 'print memory use by category and by mapped object, sorted by RSS (with --json: added to the JSON)'],
+  ['--color[=WHEN]', 'colour the output: auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'],
+  ['--proc-root DIR', 'read DIR instead of /proc, e.g. a copied /proc tree'],
+  ['-k, --use-kernel-name', 'show the kernel\'s names for special mappings ([heap], [vdso], ...) instead of "[ anon ]"'],
+];
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line];
 }
 
 /** The extension options as text, preceded by a blank line. */
 export function extensionHelp(): string {
-  const loaded = commander();
-  const command = extensionCommand(loaded);
-  const helper = new loaded.Help();
-  helper.helpWidth = HELP_WIDTH;
-  const termWidth = helper.padWidth(command, helper);
-  const items = helper
-    .visibleOptions(command)
-    .map((option) => helper.formatItem(helper.optionTerm(option), termWidth, helper.optionDescription(option), helper));
+  const termWidth = Math.max(...EXTENSION_OPTIONS.map(([term]) => term.length)) + GAP;
+  const column = INDENT.length + termWidth;
+  const items = EXTENSION_OPTIONS.map(([term, description]) =>
+    wrap(description, HELP_WIDTH - column)
+      .map((line, index) => (index === 0 ? INDENT + term.padEnd(termWidth) : ' '.repeat(column)) + line)
+      .join('\n'),
+  );
   return `\ntspmap extensions:\n${items.join('\n')}\n\nFor the extensions see tspmap(1).\n`;
 }

@@ -9,23 +9,14 @@ import { isUtf8Locale } from '../proc/locale.js';
 import { liveShmMinorFinder, shmMinorFromTree } from '../proc/shm.js';
 import { PmapOptions, parseArguments, parsePids } from './args.js';
 import { MESSAGES, programName, usageText } from './messages.js';
-import { Output, strerror, writeStderr } from './output.js';
+import { Output, writeStderr } from './output.js';
+import { EXIT, MAX_PIDS } from './exit.js';
+import { strerror } from '../model/strerror.js';
 import { RcSession, createRcFile, defaultRcPath, loadRcFile } from './rc.js';
 import { SmapsTableRun } from '../format/smaps-table.js';
 import { isatty } from 'node:tty';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** Exit status bits as pmap sets them. */
-export const EXIT = {
-  failure: 1,
-  /** A process could not be read (its maps or smaps failed to open). */
-  unreadable: 1,
-  /** Some PID was not found: pmap ORs 42 into the status. */
-  missing: 42,
-  /** libproc2 refuses more than 255 PIDs per call. */
-  maxPids: 255,
-} as const;
 
 export interface RunResult {
   status: number;
@@ -51,7 +42,7 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
     status = error.status;
   }
   output.flush();
-  if (output.brokenPipe) return 141;
+  if (output.brokenPipe) return EXIT.brokenPipe;
   if (output.failure !== null) {
     writeStderr(`${name}: write error: ${strerror(output.failure)}\n`);
     return EXIT.failure;
@@ -92,7 +83,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const pidOutcome = parsePids(options.operands);
   if (!pidOutcome.ok) usageFailure(name);
   const pids = pidOutcome.pids;
-  if (pids.length < 1 || pids.length > EXIT.maxPids) fail(name, MESSAGES.libraryFailed);
+  if (pids.length < 1 || pids.length > MAX_PIDS) fail(name, MESSAGES.libraryFailed);
 
   const fs = new ProcFS(options.procRoot ?? DEFAULT_PROC_ROOT);
   const live = options.procRoot === null;
@@ -123,7 +114,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const colored = paint !== plain;
   for (const record of records) {
     output.write(paint(headerLine(record, utf8Locale), 'default'));
-    const tgid = String(record.tgid >>> 0);
+    const tgid = String(record.tgid);
     const file = options.extended || table ? 'smaps' : 'maps';
     if (table) {
       // The table keeps only what it prints; the blocks are dropped as read.

@@ -73,16 +73,3 @@ export function writeStderr(text: string): void {
     // Nothing sensible remains to be done when stderr itself fails.
   }
 }
-
-const STRERROR: Record<string, string> = {
-  ENOSPC: 'No space left on device',
-  EIO: 'Input/output error',
-  EBADF: 'Bad file descriptor',
-  EFBIG: 'File too large',
-  EDQUOT: 'Disk quota exceeded',
-  EINVAL: 'Invalid argument',
-};
-
-export function strerror(code: string): string {
-  return STRERROR[code] ?? code;
-}

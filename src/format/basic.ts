@@ -7,16 +7,15 @@
  * state machine; each quirk it preserves is named where it lives.
  */
 import { cStringEnds, fgetsEnd, sanitizeUnprintable, scanUnsigned } from '../parse/cscan.js';
-import { MappingFields, newMappingFields, scanMappingLine } from '../parse/maps.js';
-import { U64, U64_MAX, add, shr10, sub } from '../parse/u64.js';
+import { MappingFields, isSmapsKeyStart, newMappingFields, scanMappingLine } from '../parse/maps.js';
+import { U64, add, shr10, sub } from '../parse/u64.js';
+import { RANGE_SKIP, RANGE_STOP, isWholeRange, rangeStep } from '../model/range.js';
 import { justify, padLeft, padRight, zeroPad } from './columns.js';
 
 export type BasicMode = 'default' | 'extended' | 'device';
 
 /** pmap's fgets() buffer. */
 export const MAPBUF_SIZE = 1024;
-/** discover_shm_minor()'s initial value, ~0u. */
-export const NO_SHM_MINOR = 0xffff_ffff;
 
 export interface BasicOptions {
   mode: BasicMode;
@@ -83,7 +82,7 @@ export class BasicFormatter {
     private readonly carry: BasicCarry,
   ) {
     this.fields = newMappingFields(carry.start);
-    this.ranged = !(options.range === null || (options.range.low === 0 && options.range.high === U64_MAX));
+    this.ranged = !isWholeRange(options.range);
   }
 
   /**
@@ -107,9 +106,7 @@ export class BasicFormatter {
       const lineEnd = lineEndOf(pos, chunkEnd);
       this.pending.overwrittenBy(text, pos, chunkEnd);
       const first = lineEnd > pos ? text.charCodeAt(pos) : 0;
-      // "hex values are lower case or numeric, keys are upper": a line
-      // starting A-Z is a smaps key even in maps mode.
-      if (first >= 0x41 && first <= 0x5a) {
+      if (isSmapsKeyStart(first)) {
         this.keyLine(text, pos, lineEnd, out);
       } else if (!this.mappingLine(text, pos, lineEnd, chunkEnd, out)) {
         this.stopped = true;
@@ -158,11 +155,11 @@ export class BasicFormatter {
     scanMappingLine(text, fields, pos, lineEnd);
     this.carry.start = fields.start;
     if (this.ranged && options.range) {
-      // -A: a mapping ending below the range is skipped but, with -x, its
-      // Rss and Dirty lines still reach the totals; one starting above the
-      // range ends the whole file.
-      if (sub(fields.end, 1) < options.range.low) return true;
-      if (options.range.high < fields.start) return false;
+      // -A (model/range.ts): with -x a skipped mapping's Rss and Dirty
+      // lines still reach the totals.
+      const step = rangeStep(fields.start, fields.end, options.range);
+      if (step === RANGE_SKIP) return true;
+      if (step === RANGE_STOP) return false;
     }
     // strchr(mapbuf, '\n') only sees a newline before any NUL.
     const hadNewline = lineEnd === chunkEnd && text.charCodeAt(lineEnd - 1) === 0x0a;

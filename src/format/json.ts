@@ -16,9 +16,10 @@
  */
 import { MapsEntry } from '../parse/maps.js';
 import { SmapsMapping, parseSmaps } from '../parse/smaps.js';
-import { U64, add, sub } from '../parse/u64.js';
+import { U64, add } from '../parse/u64.js';
 import { headerCommand } from '../parse/cmdline.js';
-import type { ProcessRecord } from '../proc/process.js';
+import type { ProcessRecord } from '../parse/record.js';
+import type { ProcessSummary } from './summary.js';
 
 export const SCHEMA_VERSION = 1;
 /** tspmap's version, as package.json has it (a test keeps them equal). */
@@ -151,7 +152,8 @@ export interface JsonProcess {
   cmdline: string[];
   mappings: JsonMapping[];
   totals: JsonTotals;
-  summary?: unknown;
+  /** With --summary (toJson's `summary` option): the breakdown --summary prints. */
+  summary?: ProcessSummary;
 }
 
 export interface JsonError {
@@ -220,7 +222,7 @@ export function totalsOf(mappings: readonly DetailedMapping[]): JsonTotals {
 function identity(record: ProcessRecord): Pick<JsonProcess, 'pid' | 'tgid' | 'comm' | 'command' | 'cmdline'> {
   return {
     pid: record.pid,
-    tgid: record.tgid >>> 0,
+    tgid: record.tgid,
     comm: record.stat.comm === null ? null : decodeBytes(record.stat.comm).text,
     command: commandOf(record),
     cmdline: cmdlineArgs(record.cmdlineRaw),
@@ -246,7 +248,7 @@ export function jsonEntry(input: JsonEntryInput): JsonProcess | JsonError {
     error: {
       code: 'unreadable',
       errno: input.errno,
-      message: `cannot read /proc/${input.record.tgid >>> 0}/${input.file}: ${input.errno}`,
+      message: `cannot read /proc/${input.record.tgid}/${input.file}: ${input.errno}`,
     },
   };
 }
@@ -285,15 +287,4 @@ function serialize(value: unknown, depth: number, inlineParent = false): string 
   if (items.length === 0) return open + close;
   if (inline) return open + items.join(',') + close;
   return `${open}\n${pad}${items.join(`,\n${pad}`)}\n${'  '.repeat(depth)}${close}`;
-}
-
-/** Keep the mappings pmap's -A LOW,HIGH keeps (none ending below, stop above). */
-export function inRange<T extends MapsEntry>(mappings: readonly T[], range: { low: U64; high: U64 }): T[] {
-  const kept: T[] = [];
-  for (const mapping of mappings) {
-    if (sub(mapping.end, 1) < range.low) continue;
-    if (range.high < mapping.start) break;
-    kept.push(mapping);
-  }
-  return kept;
 }

@@ -151,7 +151,8 @@ export function summarizeAll(snapshots: readonly ProcessSnapshot[]): ProcessSumm
 }
 
 /** The summary as plain JSON data (for --json --summary and the API). */
-export function summaryJson(summary: ProcessSummary): unknown {
+/** The --json "summary" member: the summary with object names decoded from the kernel's bytes. */
+export function summaryJson(summary: ProcessSummary): ProcessSummary {
   return {
     categories: summary.categories,
     objects: summary.objects.map((row) => ({ ...row, object: decodeBytes(row.object).text })),
@@ -179,11 +180,15 @@ function numbers(usage: Usage): string[] {
   return [usage.size, usage.rss, usage.pss, usage.private, usage.shared, usage.swap, usage.mappings].map(String);
 }
 
-type TableCtor = typeof import('cli-table3');
+/**
+ * What is used of cli-table3's Table, spelled out so the declarations name
+ * no npm package: the CLI loads it lazily, the library bundles it.
+ */
+export type TableCtor = new (options: object) => { push(...rows: string[][]): number; toString(): string };
 
 async function loadTable(): Promise<TableCtor> {
   const loaded = (await import('cli-table3')) as unknown as { default?: TableCtor };
-  return (loaded.default ?? loaded) as TableCtor;
+  return (loaded.default ?? loaded) as unknown as TableCtor;
 }
 
 function table(Table: TableCtor, first: string, rows: string[][], options: SummaryRenderOptions): string {
@@ -230,7 +235,11 @@ function objectRows(summary: ProcessSummary, limit: number): string[][] {
  * a Unicode string; the CLI encodes it as UTF-8.
  */
 export async function renderSummary(summary: ProcessSummary, options: SummaryRenderOptions): Promise<string> {
-  const Table = await loadTable();
+  return summaryTables(await loadTable(), summary, options);
+}
+
+/** renderSummary() with the Table class at hand. */
+export function summaryTables(Table: TableCtor, summary: ProcessSummary, options: SummaryRenderOptions): string {
   return (
     table(Table, 'Category (kB)', categoryRows(summary), options) +
     table(Table, 'Mapped object (kB)', objectRows(summary, options.maxObjects ?? Number.POSITIVE_INFINITY), options)
@@ -239,17 +248,20 @@ export async function renderSummary(summary: ProcessSummary, options: SummaryRen
 
 /** The closing table of a several-process summary. */
 export async function renderCombined(summary: ProcessSummary, processes: number, options: SummaryRenderOptions): Promise<string> {
-  const Table = await loadTable();
+  return combinedTable(await loadTable(), summary, processes, options);
+}
+
+function combinedTable(Table: TableCtor, summary: ProcessSummary, processes: number, options: SummaryRenderOptions): string {
   return `all ${processes} processes:\n` + table(Table, 'Category (kB)', categoryRows(summary), options);
 }
 
 /** The whole --summary text for snapshots (header lines included). */
-export async function formatSummaryText(snapshots: readonly ProcessSnapshot[], options: SummaryRenderOptions): Promise<string> {
+export function formatSummaryText(Table: TableCtor, snapshots: readonly ProcessSnapshot[], options: SummaryRenderOptions): string {
   let text = '';
   for (const snapshot of snapshots) {
-    text += `${snapshot.record.tgid >>> 0}:   ${commandOf(snapshot.record)}\n`;
-    text += await renderSummary(summarize(snapshot.mappings, snapshot.record.stat.startStack), options);
+    text += `${snapshot.record.tgid}:   ${commandOf(snapshot.record)}\n`;
+    text += summaryTables(Table, summarize(snapshot.mappings, snapshot.record.stat.startStack), options);
   }
-  if (snapshots.length > 1) text += await renderCombined(summarizeAll(snapshots), snapshots.length, options);
+  if (snapshots.length > 1) text += combinedTable(Table, summarizeAll(snapshots), snapshots.length, options);
   return text;
 }

@@ -165,10 +165,18 @@ export function parseMapsEntries(text: string): MapsEntry[] {
   return entries;
 }
 
-/** smaps key lines start with an upper-case letter; mapping lines never do. */
+/**
+ * pmap's "hex values are lower case or numeric, keys are upper" test: a
+ * line whose first byte is A-Z is an smaps key line (even in maps mode),
+ * any other line a mapping line. The one home of that rule.
+ */
+export function isSmapsKeyStart(code: number): boolean {
+  return code >= 0x41 && code <= 0x5a;
+}
+
+/** A mapping line, not a key line (isSmapsKeyStart). */
 export function isMappingHeader(line: string): boolean {
-  const first = line.charCodeAt(0);
-  return !(first >= 0x41 && first <= 0x5a);
+  return !isSmapsKeyStart(line.charCodeAt(0));
 }
 
 /** The name after the inode column, with the kernel's padding removed. */

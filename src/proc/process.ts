@@ -4,19 +4,12 @@
  */
 import { CMDLINE_BUFFER, headerCommand, unvectorCmdline } from '../parse/cmdline.js';
 import { needsLocale } from '../parse/escape.js';
-import { StatRecord, parseStat } from '../parse/stat.js';
+import { parseStat } from '../parse/stat.js';
 import { parseTgid } from '../parse/status.js';
+import { ProcessRecord, processRecord } from '../parse/record.js';
 import { ProcFS, ReadOutcome } from './procfs.js';
 
-export interface ProcessRecord {
-  /** The id asked for, which may be a thread id. */
-  pid: number;
-  /** The thread group id printed in the header; its maps are the ones read. */
-  tgid: number;
-  stat: StatRecord;
-  /** Raw cmdline bytes as a latin1 string ('' when empty or unreadable). */
-  cmdlineRaw: string;
-}
+export type { ProcessRecord } from '../parse/record.js';
 
 /** file2str() treats an empty file like a missing one. */
 function nonEmpty(outcome: ReadOutcome): string | null {
@@ -32,12 +25,7 @@ export function readProcess(fs: ProcFS, pid: number): ProcessRecord | null {
   const statText = nonEmpty(fs.readProcessFile(dir, 'stat'));
   if (statText === null) return null;
   const cmdline = fs.readProcessFile(dir, 'cmdline', CMDLINE_BUFFER);
-  return {
-    pid,
-    tgid,
-    stat: parseStat(statText),
-    cmdlineRaw: cmdline.ok ? cmdline.data.toString('latin1') : '',
-  };
+  return processRecord(pid, tgid, parseStat(statText), cmdline.ok ? cmdline.data.toString('latin1') : '');
 }
 
 /** The header line "TGID:   COMMAND". `utf8` is asked only when needed. */
@@ -45,5 +33,5 @@ export function headerLine(record: ProcessRecord, utf8: () => boolean): string {
   const inputs = { cmdline: record.cmdlineRaw, comm: record.stat.comm, state: record.stat.state };
   const sample = record.cmdlineRaw.length > 0 ? unvectorCmdline(record.cmdlineRaw) : record.stat.comm ?? '';
   const command = headerCommand(inputs, needsLocale(sample) ? utf8() : true);
-  return `${record.tgid >>> 0}:   ${command}\n`;
+  return `${record.tgid}:   ${command}\n`;
 }

@@ -10,7 +10,7 @@
  */
 import { cStringEnds, fgetsEnd, sanitizeUnprintable } from '../parse/cscan.js';
 import { newMappingFields, scanMappingLine } from '../parse/maps.js';
-import { NO_SHM_MINOR } from '../format/basic.js';
+import { NO_SHM_MINOR } from '../model/sysv.js';
 import { ProcFS } from './procfs.js';
 
 /** discover_shm_minor() reads self/maps through a 256-byte fgets buffer. */
