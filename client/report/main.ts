@@ -187,9 +187,14 @@ function drawStrip(process: ProcessReport, section: HTMLElement): void {
   }
   const largest = process.strip.largestGap;
   if (largest) {
-    const mark = el('div', { class: 'strip-largest', id: `largest-gap-${process.pid}` }, `▲ largest free gap ${human(largest.kB)} (${largest.after}-${largest.before})`);
-    mark.style.left = `${Math.min(Math.max(largest.at * 100, 12), 88)}%`;
-    strip.appendChild(mark);
+    // The label is anchored in proportion to where the gap is, so it stays inside the strip.
+    const mark = el('div', { class: 'strip-largest', id: `largest-gap-${process.pid}`, 'data-tip': `${kB(largest.kB)} kB unmapped between ${largest.after} and ${largest.before}` },
+      `largest free gap ${human(largest.kB)} (${largest.after}-${largest.before})`);
+    mark.style.left = `${largest.at * 100}%`;
+    mark.style.transform = `translateX(-${largest.at * 100}%)`;
+    const tick = el('div', { class: 'strip-tick' });
+    tick.style.left = `${largest.at * 100}%`;
+    strip.append(tick, mark);
   }
   section.appendChild(strip);
   section.appendChild(legend(data.categories.filter((c) => seen.has(c))));

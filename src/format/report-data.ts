@@ -229,6 +229,7 @@ function processReport(entry: SampleProcess, time: string, input: ReportInput): 
   const startStack = snapshot.record.stat.startStack;
   const classes = classifyMappings(snapshot.mappings, startStack, input.rules);
   const summary = summarize(snapshot.mappings, startStack, {
+    classes,
     ...(input.rules ? { rules: input.rules } : {}),
     ...(entry.pss ? { pss: entry.pss } : {}),
     ...(input.maxMapCount !== undefined ? { maxMapCount: input.maxMapCount } : {}),

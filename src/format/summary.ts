@@ -12,7 +12,7 @@ import { ProcessSnapshot, commandOf, decodeBytes } from './json.js';
 import type { MappingKind } from '../model/kind.js';
 import type { SmapsMapping } from '../parse/smaps.js';
 import { CATEGORY_ORDER, Category, Rule } from '../model/rules.js';
-import { Accounting, PssSplit, Usage, UsageSums, accountingOf, classifyMappings, mapCountWarning } from '../model/classify.js';
+import { Accounting, MappingClass, PssSplit, Usage, UsageSums, accountingOf, classifyMappings, mapCountWarning } from '../model/classify.js';
 
 export type { Category } from '../model/rules.js';
 export type { Usage } from '../model/classify.js';
@@ -48,6 +48,8 @@ export interface SummaryInput {
   pss?: PssSplit;
   /** /proc/sys/vm/max_map_count. */
   maxMapCount?: number;
+  /** The mappings' classes when the caller has them already (classifyMappings). */
+  classes?: readonly MappingClass[];
 }
 
 function byRss<T extends Usage>(label: (row: T) => string): (a: T, b: T) => number {
@@ -57,7 +59,7 @@ function byRss<T extends Usage>(label: (row: T) => string): (a: T, b: T) => numb
 
 /** The breakdown of one process's mappings (sorted by RSS, largest first). */
 export function summarize(mappings: readonly SmapsMapping[], startStack: U64, input: SummaryInput = {}): ProcessSummary {
-  const classes = classifyMappings(mappings, startStack, input.rules);
+  const classes = input.classes ?? classifyMappings(mappings, startStack, input.rules);
   const categories = new Map<Category, UsageSums>();
   const objects = new Map<string, { kind: MappingKind; category: Category; sums: UsageSums }>();
   const total = new UsageSums();

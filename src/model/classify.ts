@@ -31,6 +31,20 @@ const JVM_LIBRARY = /\/libjvm\.so$/;
 /** Executables and libraries that embed V8. */
 const V8_IMAGE = /\/(?:node|nodejs|d8|chrome|electron)$|\/libnode\.so[.0-9]*$/;
 
+/** Where Go's runtime asks for its first heap arena (amd64, arm64), and the arena size. */
+const GO_FIRST_ARENA = 0xc000000000;
+const GO_ARENA_BYTES = 64 * 1024 * 1024;
+
+/** Does the anonymous memory from views[i] on run without a hole to a 64 MiB boundary? */
+function goArenaRun(views: readonly MappingView[], i: number): boolean {
+  for (let j = i; j < views.length && views[j]!.kind === 'anon'; j++) {
+    const end = toNumber(views[j]!.mapping.end);
+    if (end % GO_ARENA_BYTES === 0) return true;
+    if (j + 1 < views.length && toNumber(views[j + 1]!.mapping.start) !== end) return false;
+  }
+  return false;
+}
+
 function toNumber(value: U64): number {
   return typeof value === 'bigint' ? Number(value) : value;
 }
@@ -53,6 +67,16 @@ function objectFor(rule: Rule, context: RuleContext, label: string): string {
   return label;
 }
 
+/** The rules that can match each kind, in order (most rules name their kinds). */
+function rulesByKind(rules: readonly Rule[]): (kind: MappingKind) => readonly Rule[] {
+  const cache = new Map<MappingKind, readonly Rule[]>();
+  return (kind) => {
+    let list = cache.get(kind);
+    if (!list) cache.set(kind, (list = rules.filter((rule) => !rule.kinds || rule.kinds.includes(kind))));
+    return list;
+  };
+}
+
 /**
  * The class of every mapping (same order as given). User rules, when
  * given, are tried before the built-in ones.
@@ -66,12 +90,14 @@ export function classifyMappings(
   const images = new Set<string>();
   let jvm = false;
   let v8 = false;
-  for (const { mapping, kind } of views) {
+  let go = false;
+  views.forEach(({ mapping, kind }, i) => {
+    if (kind === 'anon' && toNumber(mapping.start) === GO_FIRST_ARENA) go = goArenaRun(views, i);
     if ((kind === 'file' || kind === 'deleted') && mapping.perms[2] === 'x') images.add(mapping.name);
     if (JVM_LIBRARY.test(mapping.name)) jvm = true;
     if (V8_IMAGE.test(mapping.name)) v8 = true;
-  }
-  const rules = userRules.length > 0 ? [...userRules, ...BUILTIN_RULES] : BUILTIN_RULES;
+  });
+  const rulesFor = rulesByKind(userRules.length > 0 ? [...userRules, ...BUILTIN_RULES] : BUILTIN_RULES);
   return views.map((self, i) => {
     const previous = views[i - 1];
     const next = views[i + 1];
@@ -81,10 +107,11 @@ export function classifyMappings(
       above: next && next.mapping.start === self.mapping.end ? next : null,
       jvm,
       v8,
+      go,
       images,
     };
     // The last built-in rule matches everything.
-    const rule = rules.find((candidate) => ruleMatches(candidate, context))!;
+    const rule = rulesFor(self.kind).find((candidate) => ruleMatches(candidate, context))!;
     const label = labelOf(rule, context);
     return { category: rule.category, label, object: objectFor(rule, context, label), rule: rule.id, kind: self.kind };
   });

@@ -41,6 +41,8 @@ export interface RuleContext {
   jvm: boolean;
   /** A V8 embedder (node, d8, chrome, electron, libnode.so) is mapped. */
   v8: boolean;
+  /** Go's first heap arena is there: anonymous memory from 0xc000000000 to a 64 MiB boundary. */
+  go: boolean;
   /** Files with an executable mapping: ELF images, whose rw parts are data. */
   images: ReadonlySet<string>;
 }
@@ -131,13 +133,14 @@ export const BUILTIN_RULES: readonly Rule[] = [
   // Go's heap arenas: the runtime hints them from 0xc000000000 up (amd64,
   // arm64), 64 MiB each, committed from the bottom. Checked on esbuild
   // 0.25 (Go): c000000000-c000400000 rw-p then c000400000-c004000000 ---p.
+  // (node 20 once put a V8 page in that range: hence the c.go test.)
   {
     id: 'go-arena', category: 'runtime', label: 'Go heap arena', kinds: ANON,
-    when: (c) => !protNone(c.self) && !below(c.self.mapping.start, 0xc000000000 - 1) && below(c.self.mapping.end, 0x10000000000),
+    when: (c) => c.go && !protNone(c.self) && !below(c.self.mapping.start, 0xc000000000 - 1) && below(c.self.mapping.end, 0x10000000000),
   },
   {
     id: 'go-arena-reserved', category: 'reserved', label: 'Go heap arena (reserved)', kinds: ANON, perms: '---?', noRss: true,
-    when: (c) => !below(c.self.mapping.start, 0xc000000000 - 1) && below(c.self.mapping.end, 0x10000000000),
+    when: (c) => c.go && !below(c.self.mapping.start, 0xc000000000 - 1) && below(c.self.mapping.end, 0x10000000000),
   },
   // HotSpot with compressed oops puts the Java heap below 32 GiB (ending at
   // 4 GiB when it fits). Checked on OpenJDK 17.0.15, java -Xmx256m:
