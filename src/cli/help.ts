@@ -22,6 +22,7 @@ function extensionCommand({ Command, Option }: Commander): InstanceType<Commande
   const command = new Command('tspmap').helpOption(false);
   command.addOption(new Option('--json', 'print the mappings of each PID as JSON (schema/tspmap.schema.json)'));
   command.addOption(new Option('--summary', 'print memory use by category and by mapped object, sorted by RSS (with --json: added to the JSON)'));
+  command.addOption(new Option('--rules FILE', 'with --summary or --json: classification rules (JSON) tried before the built-in ones'));
   command.addOption(
     new Option('--color[=WHEN]', 'colour the output: auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'),
   );
