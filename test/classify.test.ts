@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classifyMappings } from '../src/model/classify.js';
@@ -263,5 +263,67 @@ describe('rules on live runtimes', () => {
     const seen = labels(found!.json);
     expect(seen).toContain('runtime/Go heap arena');
     expect(seen).toContain('reserved/Go heap arena (reserved)');
+  });
+});
+
+/** smaps text for one mapping with the fields the rules look at. */
+function entry(header: string, sizeKB: number, rssKB: number, extra: string[] = []): string {
+  return [header, `Size: ${sizeKB} kB`, `Rss: ${rssKB} kB`, `Pss: ${rssKB} kB`, 'Swap: 0 kB', ...extra].join('\n');
+}
+
+describe('the rule table on hand-written mappings', () => {
+  const smaps = [
+    entry('00400000-00401000 r-xp 00000000 fe:01 12 /usr/bin/app', 4, 4),
+    entry('00401000-00402000 r--p 00001000 fe:01 12 /usr/bin/app', 4, 4),
+    entry('00402000-00403000 rw-p 00002000 fe:01 12 /usr/bin/app', 4, 4),
+    entry('00403000-00405000 rw-p 00000000 00:00 0 ', 8, 4),
+    entry('7f0000000000-7f0000200000 rw-s 00000000 00:10 99 /anon_hugepage (deleted)', 2048, 0, ['VmFlags: rd wr sh mr mw me ms ht']),
+    entry('7f0000200000-7f0000201000 rw-s 00000000 00:01 7 /dev/shm/pulse-shm-1', 4, 4),
+    entry('7f0000201000-7f0000202000 rw-s 00000000 00:01 8 [anon_shmem:ring]', 4, 4),
+    entry('7f0000202000-7f0000203000 rw-p 00000000 00:00 0 [anon:scratch]', 4, 4),
+    entry('7f0000203000-7f0000204000 rw-p 00000000 00:00 0 [anon:Go: heap]', 4, 4),
+    entry('7f0000204000-7f0000205000 ---p 00000000 00:00 0 ', 4, 0),
+    entry('7f0000300000-7f0001300000 ---p 00000000 00:00 0 ', 16384, 0),
+    entry('7f0001400000-7f0001401000 r--p 00000000 fe:01 44 /usr/share/data.bin', 4, 4),
+    entry('7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0 ', 132, 8, ['VmFlags: rd wr mr mw me gd ac']),
+    entry('7ffff7ff0000-7ffff7ff1000 r-xp 00000000 00:00 0 [uprobes]', 4, 0),
+    '',
+  ].join('\n');
+  const mappings = parseSmapsDetailed(smaps);
+  const classes = classifyMappings(mappings, 0).map((c) => `${c.category}/${c.label}`);
+
+  it('gives each its category and label, first match winning', () => {
+    expect(classes).toEqual([
+      'code/code', 'rodata/read-only data', 'data/data', 'bss/[bss]',
+      'hugetlb/hugetlb', 'shmem/POSIX shm (/dev/shm)', 'shmem/[anon_shmem:ring]',
+      'anon/[anon:scratch]', 'runtime/[anon:Go: heap]',
+      'guard/guard', 'reserved/reserved (PROT_NONE)', 'file/mapped file',
+      'stack/main stack', 'kernel/uprobes',
+    ]);
+  });
+
+  it('puts user rules before the built-in ones', () => {
+    const parsed = parseRulesFile(JSON.stringify([{ category: 'scratch', name: '^\\[anon:(\\w+)\\]$', label: 'named $1' }]), 'r');
+    expect(parsed.ok).toBe(true);
+    const user = classifyMappings(mappings, 0, parsed.ok ? parsed.rules : []);
+    expect(`${user[7]!.category}/${user[7]!.label}`).toBe('scratch/named scratch');
+    expect(user[0]!.category).toBe('code');
+  });
+});
+
+describe('vm.max_map_count', () => {
+  it('warns past 90% of the limit read under the proc root', () => {
+    const tree = mkdtempSync(join(tmpdir(), 'tspmap-mapcount-'));
+    cpSync(join(FIXTURES, 'python3', 'tree'), tree, { recursive: true });
+    const sys = join(tree, 'sys', 'vm');
+    mkdirSync(sys, { recursive: true });
+    const count = readFileSync(join(tree, '25717', 'maps'), 'latin1').trim().split('\n').length;
+    writeFileSync(join(sys, 'max_map_count'), `${count + 1}\n`);
+    const near = tspmap(['--summary', '--proc-root', tree, '25717']).stdout;
+    expect(near).toContain(`mappings ${count} of vm.max_map_count ${count + 1}\n`);
+    expect(near).toContain(`warning: ${count} mappings is ${Math.floor((count * 100) / (count + 1))}% of vm.max_map_count (${count + 1}); mmap fails at the limit\n`);
+    writeFileSync(join(sys, 'max_map_count'), `${Math.ceil(count / 0.9)}\n`);
+    expect(tspmap(['--summary', '--proc-root', tree, '25717']).stdout).not.toContain('warning:');
+    rmSync(tree, { recursive: true, force: true });
   });
 });
