@@ -192,7 +192,7 @@ describe('tspmap report arguments', () => {
   it('needs -o', () => {
     const run = tspmap(['report', '1']);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/required option '-o, --output <file>' not specified/);
+    expect(run.stderr).toBe("tspmap report: required option '-o, --output <file>' not specified\n");
   });
 
   it('refuses what is not a PID, and a missing process, in one line', () => {

@@ -56,7 +56,12 @@ function command(name: string): Command {
     .option('--rules <file>', 'classification rules tried before the built-in ones (JSON; see tspmap(1))')
     .option('--proc-root <dir>', 'read a copied /proc tree instead of /proc')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => writeStderr(text) });
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => writeStderr(text),
+      // One line, named like the other errors: "tspmap report: ...".
+      outputError: (text, write) => write(`${name} report: ${text.replace(/^error: /, '')}`),
+    });
 }
 
 function loadRules(path: string | undefined): Rule[] {
