@@ -203,8 +203,8 @@ describe('summarize()', () => {
 
   it('splits by category, sorted by RSS', () => {
     expect(summary.categories.map((row) => [row.category, row.rss, row.mappings])).toEqual([
-      ['heap', 900, 1], ['shared memory', 64, 1], ['stack', 16, 1], ['private anon', 12, 1],
-      ['file data', 8, 1], ['code', 4, 1], ['special', 0, 1],
+      ['heap', 900, 1], ['shmem', 64, 1], ['stack', 16, 1], ['anon', 12, 1],
+      ['data', 8, 1], ['code', 4, 1], ['kernel', 0, 1],
     ]);
     expect(summary.categories.every((row) => CATEGORIES.includes(row.category))).toBe(true);
     expect(summary.total).toEqual({ size: 1300, rss: 1004, pss: 970, private: 936, shared: 68, swap: 104, mappings: 7 });
@@ -214,11 +214,11 @@ describe('summarize()', () => {
     expect(summary.objects.map((row) => [row.object, row.kind, row.size, row.rss, row.private, row.shared])).toEqual([
       ['[heap]', 'heap', 1024, 900, 900, 0],
       ['[shmid=0x8001]', 'shm', 64, 64, 0, 64],
-      ['[stack]', 'stack', 132, 16, 16, 0],
+      ['main stack', 'stack', 132, 16, 16, 0],
       // A tie on RSS goes to the larger mapping.
       ['[anon]', 'anon', 64, 12, 12, 0],
       ['/usr/bin/app', 'file', 12, 12, 8, 4],
-      ['[vsyscall]', 'vsyscall', 4, 0, 0, 0],
+      ['vsyscall', 'vsyscall', 4, 0, 0, 0],
     ]);
   });
 });

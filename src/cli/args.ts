@@ -26,6 +26,8 @@ export interface PmapOptions {
   kernelNames: boolean;
   json: boolean;
   summary: boolean;
+  /** --rules FILE: classification rules tried before the built-in ones. */
+  rulesFile: string | null;
   color: ColorMode;
   procRoot: string | null;
   operands: string[];
@@ -54,6 +56,7 @@ const LONG_OPTIONS: readonly LongOption[] = [
   { name: 'use-kernel-name', has: 'none', key: 'k', exactOnly: true },
   { name: 'json', has: 'none', key: 'json', exactOnly: true },
   { name: 'summary', has: 'none', key: 'summary', exactOnly: true },
+  { name: 'rules', has: 'required', key: 'rules', exactOnly: true },
   { name: 'color', has: 'optional', key: 'color', exactOnly: true },
   { name: 'colour', has: 'optional', key: 'color', exactOnly: true },
   { name: 'proc-root', has: 'required', key: 'proc-root', exactOnly: true },
@@ -64,7 +67,7 @@ function defaults(): PmapOptions {
     extended: false, xLevel: 0, device: false, quiet: false, showPath: false,
     readRc: false, readRcFrom: false, createRc: false, createRcTo: false, rcFile: null,
     range: { low: 0, high: U64_MAX }, kernelNames: false,
-    json: false, summary: false, color: 'auto', procRoot: null, operands: [],
+    json: false, summary: false, rulesFile: null, color: 'auto', procRoot: null, operands: [],
   };
 }
 
@@ -142,6 +145,7 @@ export function parseArguments(args: readonly string[], posixlyCorrect: boolean,
       case 'k': options.kernelNames = true; break;
       case 'json': options.json = true; break;
       case 'summary': options.summary = true; break;
+      case 'rules': options.rulesFile = event.value ?? ''; break;
       case 'proc-root': options.procRoot = event.value ?? ''; break;
       case 'color': {
         const mode = event.value ?? 'always';

@@ -13,6 +13,9 @@ import type { ProcFS } from '../proc/procfs.js';
 import { ProcessRecord, headerLine } from '../proc/process.js';
 import { isUtf8Locale } from '../proc/locale.js';
 import { inRange } from '../model/range.js';
+import type { Rule } from '../model/rules.js';
+import type { SummaryInput } from '../format/summary.js';
+import { readPssSplit } from '../proc/accounting.js';
 import {
   JsonEntryInput, ProcessSnapshot, TSPMAP_VERSION, jsonDocument, jsonEntry, parseSmapsDetailed, stringifyJson,
 } from '../format/json.js';
@@ -65,14 +68,43 @@ function utf8Bytes(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
-export async function runExtensions(context: ExtensionContext): Promise<number> {
-  let status = 0;
-  if (context.records.length < context.requested) status |= EXIT.missing;
-  if (context.options.json) return status | (await runJson(context));
-  return status | (await runSummary(context));
+/** What --rules, smaps_rollup and vm.max_map_count add to a summary. */
+interface Classifying {
+  rules: Rule[];
+  maxMapCount: number | undefined;
 }
 
-async function runJson(context: ExtensionContext): Promise<number> {
+async function loadClassifying(context: ExtensionContext): Promise<Classifying | null> {
+  const { readMaxMapCount, readRulesText } = await import('../proc/accounting.js');
+  let rules: Rule[] = [];
+  const path = context.options.rulesFile;
+  if (path !== null) {
+    const read = readRulesText(path);
+    const parsed = read.ok ? (await import('../model/user-rules.js')).parseRulesFile(read.text, path) : read;
+    if (!parsed.ok) {
+      writeStderr(`${context.name}: --rules ${parsed.message}\n`);
+      return null;
+    }
+    rules = parsed.rules;
+  }
+  return { rules, maxMapCount: readMaxMapCount(context.fs) };
+}
+
+function summaryInput(context: ExtensionContext, classifying: Classifying, record: ProcessRecord): SummaryInput {
+  const pss = readPssSplit(context.fs, String(record.tgid));
+  return { rules: classifying.rules, maxMapCount: classifying.maxMapCount, ...(pss ? { pss } : {}) };
+}
+
+export async function runExtensions(context: ExtensionContext): Promise<number> {
+  const classifying = await loadClassifying(context);
+  if (classifying === null) return EXIT.failure;
+  let status = 0;
+  if (context.records.length < context.requested) status |= EXIT.missing;
+  if (context.options.json) return status | (await runJson(context, classifying));
+  return status | (await runSummary(context, classifying));
+}
+
+async function runJson(context: ExtensionContext, classifying: Classifying): Promise<number> {
   let status = 0;
   const withSummary = context.options.summary;
   const summaryModule = withSummary ? await import('../format/summary.js') : null;
@@ -91,10 +123,10 @@ async function runJson(context: ExtensionContext): Promise<number> {
         input = { kind: 'unreadable', record, file: 'smaps', errno: read.errno };
       }
     }
-    const entry = jsonEntry(input);
+    const entry = jsonEntry(input, classifying.rules);
     if (summaryModule && snapshot && !('error' in entry)) {
       entry.summary = summaryModule.summaryJson(
-        summaryModule.summarize(snapshot.mappings, snapshot.record.stat.startStack),
+        summaryModule.summarize(snapshot.mappings, snapshot.record.stat.startStack, summaryInput(context, classifying, snapshot.record)),
       );
     }
     return entry;
@@ -103,7 +135,7 @@ async function runJson(context: ExtensionContext): Promise<number> {
   return status;
 }
 
-async function runSummary(context: ExtensionContext): Promise<number> {
+async function runSummary(context: ExtensionContext, classifying: Classifying): Promise<number> {
   const { renderSummary, renderCombined, summarize, summarizeAll } = await import('../format/summary.js');
   let utf8: boolean | undefined;
   const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(context.env));
@@ -121,12 +153,12 @@ async function runSummary(context: ExtensionContext): Promise<number> {
       continue;
     }
     snapshots.push(read.snapshot);
-    const summary = summarize(read.snapshot.mappings, record.stat.startStack);
+    const summary = summarize(read.snapshot.mappings, record.stat.startStack, summaryInput(context, classifying, record));
     context.output.write(utf8Bytes(await renderSummary(summary, render)));
     if (context.output.brokenPipe) return status;
   }
   if (snapshots.length > 1) {
-    context.output.write(utf8Bytes(await renderCombined(summarizeAll(snapshots), snapshots.length, render)));
+    context.output.write(utf8Bytes(await renderCombined(summarizeAll(snapshots, { rules: classifying.rules }), snapshots.length, render)));
   }
   return status;
 }

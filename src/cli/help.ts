@@ -14,6 +14,7 @@ const GAP = 2;
 const EXTENSION_OPTIONS: ReadonlyArray<readonly [term: string, description: string]> = [
   ['--json', 'print the mappings of each PID as JSON (schema/tspmap.schema.json)'],
   ['--summary', 'print memory use by category and by mapped object, sorted by RSS (with --json: added to the JSON)'],
+  ['--rules FILE', 'with --summary or --json: classification rules (JSON) tried before the built-in ones'],
   ['--color[=WHEN]', 'colour the output: auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'],
   ['--proc-root DIR', 'read DIR instead of /proc, e.g. a copied /proc tree'],
   ['-k, --use-kernel-name', 'show the kernel\'s names for special mappings ([heap], [vdso], ...) instead of "[ anon ]"'],

@@ -15,6 +15,7 @@ export interface Subcommand {
 
 /** One line per subcommand: its name and how to load it. */
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = {
+  report: () => import('./report.js'),
 };
 
 /** The subcommand named by the first argument, if any. */

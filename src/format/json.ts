@@ -17,6 +17,9 @@
 import { MapsEntry } from '../parse/maps.js';
 import { SmapsMapping, parseSmaps } from '../parse/smaps.js';
 import { U64, add } from '../parse/u64.js';
+import { DELETED, MappingKind, mappingKind } from '../model/kind.js';
+import { classifyMappings } from '../model/classify.js';
+import type { Rule } from '../model/rules.js';
 import { headerCommand } from '../parse/cmdline.js';
 import type { ProcessRecord } from '../parse/record.js';
 import type { ProcessSummary } from './summary.js';
@@ -25,57 +28,12 @@ export const SCHEMA_VERSION = 1;
 /** tspmap's version, as package.json has it (a test keeps them equal). */
 export const TSPMAP_VERSION = '0.1.0';
 
-/** What a mapping is, from its name, device and the process's stack start. */
-export type MappingKind =
-  | 'file'
-  | 'deleted'
-  | 'anon'
-  | 'anon_named'
-  | 'anon_shared'
-  | 'heap'
-  | 'stack'
-  | 'vdso'
-  | 'vvar'
-  | 'vsyscall'
-  | 'shm'
-  | 'memfd'
-  | 'special';
+export type { MappingKind } from '../model/kind.js';
+export { mappingKind } from '../model/kind.js';
 
 /** The typed smaps model lives in src/parse/smaps.ts; these names are kept for the API. */
 export type DetailedMapping = SmapsMapping;
 export const parseSmapsDetailed = parseSmaps;
-
-const SYSV_NAME = /^\/SYSV[0-9a-fA-F]{8}(?: \(deleted\))?$/;
-const DELETED = ' (deleted)';
-
-/**
- * The kind of a mapping. Anonymous mappings without a name that contain
- * the stack start from stat (older kernels) count as the stack, as in pmap.
- */
-export function mappingKind(entry: MapsEntry, startStack: U64): MappingKind {
-  const name = entry.name;
-  if (name === '') {
-    const inStack = startStack !== 0 && startStack >= entry.start && startStack <= entry.end;
-    return inStack ? 'stack' : 'anon';
-  }
-  if (name.startsWith('[')) {
-    if (name === '[heap]') return 'heap';
-    if (name === '[stack]' || name.startsWith('[stack:')) return 'stack';
-    if (name === '[vdso]') return 'vdso';
-    if (name === '[vvar]' || name.startsWith('[vvar_')) return 'vvar';
-    if (name === '[vsyscall]') return 'vsyscall';
-    if (name.startsWith('[anon_shmem:')) return 'anon_shared';
-    if (name.startsWith('[anon:')) return 'anon_named';
-    return 'special';
-  }
-  if (name.startsWith('/')) {
-    if (entry.devMajor === 0 && SYSV_NAME.test(name)) return 'shm';
-    if (name.startsWith('/memfd:')) return 'memfd';
-    if (entry.devMajor === 0 && name === '/dev/zero' + DELETED) return 'anon_shared';
-    return name.endsWith(DELETED) ? 'deleted' : 'file';
-  }
-  return 'special';
-}
 
 /** A process as the extensions see it: the record and its parsed smaps. */
 export interface ProcessSnapshot {
@@ -137,6 +95,9 @@ export interface JsonMapping {
   protectionKey?: U64;
   values?: Record<string, U64>;
   vmFlags?: string[];
+  /** The classifier's category and label (src/model/rules.ts). */
+  category?: string;
+  label?: string;
 }
 
 export interface JsonTotals {
@@ -229,17 +190,23 @@ function identity(record: ProcessRecord): Pick<JsonProcess, 'pid' | 'tgid' | 'co
   };
 }
 
-export function jsonProcess(snapshot: ProcessSnapshot): JsonProcess {
+/** A process's JSON value; each mapping carries its class (--rules first, then the built-in rules). */
+export function jsonProcess(snapshot: ProcessSnapshot, rules: readonly Rule[] = []): JsonProcess {
   const startStack = snapshot.record.stat.startStack;
+  const classes = classifyMappings(snapshot.mappings, startStack, rules);
   return {
     ...identity(snapshot.record),
-    mappings: snapshot.mappings.map((mapping) => jsonMapping(mapping, startStack)),
+    mappings: snapshot.mappings.map((mapping, i) => ({
+      ...jsonMapping(mapping, startStack),
+      category: classes[i]!.category,
+      label: decodeBytes(classes[i]!.label).text,
+    })),
     totals: totalsOf(snapshot.mappings),
   };
 }
 
-export function jsonEntry(input: JsonEntryInput): JsonProcess | JsonError {
-  if (input.kind === 'process') return jsonProcess(input.snapshot);
+export function jsonEntry(input: JsonEntryInput, rules: readonly Rule[] = []): JsonProcess | JsonError {
+  if (input.kind === 'process') return jsonProcess(input.snapshot, rules);
   if (input.kind === 'missing') {
     return { pid: input.pid, error: { code: 'not_found', message: 'no such process' } };
   }

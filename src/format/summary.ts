@@ -7,97 +7,49 @@
  * smaps fields, as pmap -X totals them; Private (USS) is Private_Clean +
  * Private_Dirty and Shared is Shared_Clean + Shared_Dirty (pmap -XX).
  */
-import { U64, add, shr10, sub } from '../parse/u64.js';
-import { DetailedMapping, MappingKind, ProcessSnapshot, commandOf, decodeBytes, mappingKind } from './json.js';
+import { U64, add } from '../parse/u64.js';
+import { ProcessSnapshot, commandOf, decodeBytes } from './json.js';
+import type { MappingKind } from '../model/kind.js';
+import type { SmapsMapping } from '../parse/smaps.js';
+import { CATEGORY_ORDER, Category, Rule } from '../model/rules.js';
+import { Accounting, MappingClass, PssSplit, Usage, UsageSums, accountingOf, classifyMappings, mapCountWarning } from '../model/classify.js';
 
-export type Category = 'code' | 'heap' | 'stack' | 'file data' | 'shared memory' | 'private anon' | 'special';
+export type { Category } from '../model/rules.js';
+export type { Usage } from '../model/classify.js';
 
-export const CATEGORIES: readonly Category[] = [
-  'code', 'heap', 'stack', 'file data', 'shared memory', 'private anon', 'special',
-];
-
-export interface Usage {
-  /** Mapped size in kB. */
-  size: U64;
-  rss: U64;
-  pss: U64;
-  /** Private_Clean + Private_Dirty (USS). */
-  private: U64;
-  /** Shared_Clean + Shared_Dirty. */
-  shared: U64;
-  swap: U64;
-  mappings: number;
-}
+/** The built-in categories (src/model/rules.ts); a --rules file may add more. */
+export const CATEGORIES: readonly Category[] = CATEGORY_ORDER;
 
 export interface CategoryRow extends Usage {
   category: Category;
 }
 
 export interface ObjectRow extends Usage {
-  /** A file's path (as the kernel names it), or a bracketed label. */
+  /** A file's path (as the kernel names it), or a label for memory without a file. */
   object: string;
   /** The kind of the object's first mapping. */
   kind: MappingKind;
+  /** The category of the object's first mapping. */
+  category: Category;
 }
 
 export interface ProcessSummary {
   categories: CategoryRow[];
   objects: ObjectRow[];
   total: Usage;
+  accounting?: Accounting;
 }
 
-/** The category of a mapping kind; file-backed mappings split on PROT_EXEC. */
-export function categoryOf(kind: MappingKind, perms: string, name: string): Category {
-  switch (kind) {
-    case 'heap': return 'heap';
-    case 'stack': return 'stack';
-    case 'anon': case 'anon_named': return 'private anon';
-    case 'shm': case 'memfd': case 'anon_shared': return 'shared memory';
-    case 'vdso': case 'vvar': case 'vsyscall': case 'special': return 'special';
-    case 'file': case 'deleted':
-      if (name.startsWith('/dev/shm/')) return 'shared memory';
-      return perms[2] === 'x' ? 'code' : 'file data';
-  }
-}
-
-/** The object a mapping belongs to in the per-object breakdown. */
-export function objectOf(kind: MappingKind, mapping: DetailedMapping): string {
-  switch (kind) {
-    case 'anon': return '[anon]';
-    case 'heap': return '[heap]';
-    case 'stack': return '[stack]';
-    case 'shm': return `[shmid=0x${mapping.inode.toString(16)}]`;
-    default: return mapping.name;
-  }
-}
-
-/** Running sums, sizes kept in bytes until the end. */
-class Accumulator {
-  bytes: U64 = 0;
-  rss: U64 = 0;
-  pss: U64 = 0;
-  private: U64 = 0;
-  shared: U64 = 0;
-  swap: U64 = 0;
-  mappings = 0;
-
-  addMapping(mapping: DetailedMapping): void {
-    const field = (key: string): U64 => mapping.kB.get(key) ?? 0;
-    this.bytes = add(this.bytes, sub(mapping.end, mapping.start));
-    this.rss = add(this.rss, field('Rss'));
-    this.pss = add(this.pss, field('Pss'));
-    this.private = add(this.private, add(field('Private_Clean'), field('Private_Dirty')));
-    this.shared = add(this.shared, add(field('Shared_Clean'), field('Shared_Dirty')));
-    this.swap = add(this.swap, field('Swap'));
-    this.mappings++;
-  }
-
-  usage(): Usage {
-    return {
-      size: shr10(this.bytes), rss: this.rss, pss: this.pss, private: this.private,
-      shared: this.shared, swap: this.swap, mappings: this.mappings,
-    };
-  }
+/** What a summary may use beyond the mappings. */
+export interface SummaryInput {
+  /** --rules: tried before the built-in rules. */
+  rules?: readonly Rule[];
+  /** smaps_rollup's Pss_Anon/Pss_File/Pss_Shmem. */
+  pss?: PssSplit;
+  /** /proc/sys/vm/max_map_count. */
+  maxMapCount?: number;
+  /** The mappings' classes when the caller has them already (classifyMappings). */
+  classes?: readonly MappingClass[];
 }
 
 function byRss<T extends Usage>(label: (row: T) => string): (a: T, b: T) => number {
@@ -106,42 +58,42 @@ function byRss<T extends Usage>(label: (row: T) => string): (a: T, b: T) => numb
 }
 
 /** The breakdown of one process's mappings (sorted by RSS, largest first). */
-export function summarize(mappings: readonly DetailedMapping[], startStack: U64): ProcessSummary {
-  const categories = new Map<Category, Accumulator>();
-  const objects = new Map<string, { kind: MappingKind; sums: Accumulator }>();
-  const total = new Accumulator();
-  for (const mapping of mappings) {
-    const kind = mappingKind(mapping, startStack);
-    const category = categoryOf(kind, mapping.perms, mapping.name);
-    const object = objectOf(kind, mapping);
+export function summarize(mappings: readonly SmapsMapping[], startStack: U64, input: SummaryInput = {}): ProcessSummary {
+  const classes = input.classes ?? classifyMappings(mappings, startStack, input.rules);
+  const categories = new Map<Category, UsageSums>();
+  const objects = new Map<string, { kind: MappingKind; category: Category; sums: UsageSums }>();
+  const total = new UsageSums();
+  mappings.forEach((mapping, i) => {
+    const { category, object, kind } = classes[i]!;
     let sums = categories.get(category);
-    if (!sums) categories.set(category, (sums = new Accumulator()));
-    sums.addMapping(mapping);
+    if (!sums) categories.set(category, (sums = new UsageSums()));
+    sums.add(mapping);
     let entry = objects.get(object);
-    if (!entry) objects.set(object, (entry = { kind, sums: new Accumulator() }));
-    entry.sums.addMapping(mapping);
-    total.addMapping(mapping);
-  }
+    if (!entry) objects.set(object, (entry = { kind, category, sums: new UsageSums() }));
+    entry.sums.add(mapping);
+    total.add(mapping);
+  });
   return {
     categories: [...categories].map(([category, sums]) => ({ category, ...sums.usage() })).sort(byRss((row) => row.category)),
-    objects: [...objects].map(([object, { kind, sums }]) => ({ object, kind, ...sums.usage() })).sort(byRss((row) => row.object)),
+    objects: [...objects].map(([object, { kind, category, sums }]) => ({ object, kind, category, ...sums.usage() })).sort(byRss((row) => row.object)),
     total: total.usage(),
+    accounting: accountingOf(mappings, classes, input),
   };
 }
 
 /** The same breakdown by category over several processes. */
-export function summarizeAll(snapshots: readonly ProcessSnapshot[]): ProcessSummary {
-  const categories = new Map<Category, Accumulator>();
-  const total = new Accumulator();
+export function summarizeAll(snapshots: readonly ProcessSnapshot[], input: SummaryInput = {}): ProcessSummary {
+  const categories = new Map<Category, UsageSums>();
+  const total = new UsageSums();
   for (const snapshot of snapshots) {
-    for (const mapping of snapshot.mappings) {
-      const kind = mappingKind(mapping, snapshot.record.stat.startStack);
-      const category = categoryOf(kind, mapping.perms, mapping.name);
+    const classes = classifyMappings(snapshot.mappings, snapshot.record.stat.startStack, input.rules);
+    snapshot.mappings.forEach((mapping, i) => {
+      const category = classes[i]!.category;
       let sums = categories.get(category);
-      if (!sums) categories.set(category, (sums = new Accumulator()));
-      sums.addMapping(mapping);
-      total.addMapping(mapping);
-    }
+      if (!sums) categories.set(category, (sums = new UsageSums()));
+      sums.add(mapping);
+      total.add(mapping);
+    });
   }
   return {
     categories: [...categories].map(([category, sums]) => ({ category, ...sums.usage() })).sort(byRss((row) => row.category)),
@@ -157,6 +109,8 @@ export function summaryJson(summary: ProcessSummary): ProcessSummary {
     categories: summary.categories,
     objects: summary.objects.map((row) => ({ ...row, object: decodeBytes(row.object).text })),
     total: summary.total,
+    // vm.max_map_count is the machine's, not the process's: the text shows it.
+    ...(summary.accounting ? { accounting: { ...summary.accounting, maxMapCount: undefined } } : {}),
   };
 }
 
@@ -230,6 +184,20 @@ function objectRows(summary: ProcessSummary, limit: number): string[][] {
   return rows;
 }
 
+/** The accounting lines under the tables (kB; the kernel's PSS split when given). */
+export function accountingLines(accounting: Accounting): string {
+  const { rss, pss } = accounting;
+  let text = `reserved ${accounting.reserved} kB (PROT_NONE, nothing resident), committed ${accounting.committed} kB\n`;
+  text += `RSS by backing: anon ${rss.anon} kB, file ${rss.file} kB, shmem ${rss.shmem} kB\n`;
+  if (pss) text += `PSS by backing (smaps_rollup): anon ${pss.anon} kB, file ${pss.file} kB, shmem ${pss.shmem} kB\n`;
+  text += `swap ${accounting.swap} kB, SwapPss ${accounting.swapPss} kB, THP ${accounting.thp} kB, hugetlb ${accounting.hugetlb} kB\n`;
+  if (accounting.maxMapCount !== undefined) {
+    text += `mappings ${accounting.mappings} of vm.max_map_count ${accounting.maxMapCount}\n`;
+  }
+  const warning = mapCountWarning(accounting);
+  return warning ? text + warning + '\n' : text;
+}
+
 /**
  * Render one process's summary (its header line is the caller's). Returns
  * a Unicode string; the CLI encodes it as UTF-8.
@@ -242,6 +210,7 @@ export async function renderSummary(summary: ProcessSummary, options: SummaryRen
 export function summaryTables(Table: TableCtor, summary: ProcessSummary, options: SummaryRenderOptions): string {
   return (
     table(Table, 'Category (kB)', categoryRows(summary), options) +
+    (summary.accounting ? accountingLines(summary.accounting) : '') +
     table(Table, 'Mapped object (kB)', objectRows(summary, options.maxObjects ?? Number.POSITIVE_INFINITY), options)
   );
 }
