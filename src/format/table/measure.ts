@@ -127,9 +127,14 @@ export class SmapsMeasure implements FgetsSink {
       let descStart = h[10]!;
       const descEnd = h[11]!;
       if (!columns.showPath) {
-        // strrchr(map_desc, '/'): what follows the last '/'.
-        const slash = text.lastIndexOf('/', descEnd - 1);
-        if (slash >= descStart) descStart = slash + 1;
+        // strrchr(map_desc, '/'): what follows the last '/'. (Not
+        // lastIndexOf(), which would search on through the whole block.)
+        for (let i = descEnd - 1; i >= descStart; i--) {
+          if (text.charCodeAt(i) === 0x2f) {
+            descStart = i + 1;
+            break;
+          }
+        }
       }
       store.span(text, descStart, descEnd);
     }
