@@ -19,7 +19,7 @@ import Table from 'cli-table3';
 import { formatBasic, BasicMode } from './format/basic.js';
 import { colorize as paint } from './format/color.js';
 import { SmapsTableRun } from './format/smaps-table.js';
-import { parseArguments } from './cli/args.js';
+import type { TableConfig } from './format/table/config.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from './proc/procfs.js';
 import { headerLine, readProcess as readRecord } from './proc/process.js';
 import { liveShmMinorFinder, shmMinorFromTree } from './proc/shm.js';
@@ -160,10 +160,8 @@ function fileOf(info: ProcessInfo, file: 'maps' | 'smaps'): string {
 
 /** -X and -XX: pmap's table, through the -X renderer with options as pmap's own parser makes them. */
 function smapsTable(info: ProcessInfo, all: boolean, options: FormatOptions): string {
-  const flags = [all ? '-XX' : '-X', ...(options.quiet ? ['-q'] : []), ...(options.showPath ? ['-p'] : [])];
-  const parsed = parseArguments([...flags, String(info.pid)], false, 'tspmap');
-  if (parsed.kind !== 'run') throw new Error(`internal error: ${flags.join(' ')} did not parse`);
-  const rendered = new SmapsTableRun(parsed.options, null).render(fileOf(info, 'smaps'));
+  const config: TableConfig = { fields: all ? 'all' : 'important', quiet: options.quiet ?? false, showPath: options.showPath ?? false };
+  const rendered = new SmapsTableRun(config).render(fileOf(info, 'smaps'));
   if (rendered.fatal !== undefined) throw new SmapsFormatError(info.tgid, rendered.fatal);
   return rendered.text;
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArguments, parsePids } from '../src/cli/args.js';
-import type { RcSession } from '../src/cli/rc.js';
+import { RcSession, tableConfig } from '../src/cli/rc.js';
 import { INCONSISTENT_FIELD, SmapsTableRun, UNKNOWN_FORMAT } from '../src/format/smaps-table.js';
 import { parseRc } from '../src/parse/rc.js';
 import { ProcFS } from '../src/proc/procfs.js';
@@ -87,7 +87,7 @@ function replay(c: RecordedCase): 'skip' | 'done' {
   }
 
   const fs = new ProcFS(c.tree);
-  const run = new SmapsTableRun(options, rc);
+  const run = new SmapsTableRun(tableConfig(options, rc));
   let cursor = 0;
   let fatal: string | undefined;
   for (const pid of pids.pids) {
@@ -162,7 +162,7 @@ function runTable(tree: string, args: string[], rcText: string | null = null): {
   const rc = parsedRc ? { fields: new Set(parsedRc.fields), showPathToggles: parsedRc.showPathToggles } : null;
   let stderr = parsedRc ? parsedRc.warnings.map((w) => `${NAME}: ${w}\n`).join('') : '';
   const fs = new ProcFS(tree);
-  const run = new SmapsTableRun(parsed.options, rc);
+  const run = new SmapsTableRun(tableConfig(parsed.options, rc));
   let stdout = '';
   for (const pid of parsed.options.operands.map(Number)) {
     const record = readProcess(fs, pid);

@@ -12,7 +12,7 @@ import { MESSAGES, programName, usageText } from './messages.js';
 import { Output, writeStderr } from './output.js';
 import { EXIT, MAX_PIDS } from './exit.js';
 import { strerror } from '../model/strerror.js';
-import { RcSession, createRcFile, defaultRcPath, loadRcFile } from './rc.js';
+import { RcSession, createRcFile, defaultRcPath, loadRcFile, tableConfig } from './rc.js';
 import { SmapsTableRun } from '../format/smaps-table.js';
 import { isatty } from 'node:tty';
 
@@ -108,7 +108,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   let utf8: boolean | undefined;
   const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(env));
   const carry: BasicCarry = { start: 0 };
-  const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(options, rc) : null;
+  const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(tableConfig(options, rc)) : null;
   let status = 0;
   const paint = await painter(options, env);
   const colored = paint !== plain;

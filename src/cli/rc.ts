@@ -4,6 +4,7 @@
  */
 import { parseRc } from '../parse/rc.js';
 import { RC_TEMPLATE } from '../format/rc-template.js';
+import type { TableConfig } from '../format/smaps-table.js';
 import { createRcText, readRcText } from '../proc/rcfile.js';
 import { PmapOptions } from './args.js';
 import { writeStderr } from './output.js';
@@ -40,6 +41,16 @@ export function loadRcFile(path: string, name: string): RcSession | null {
   const parsed = parseRc(text);
   writeStderr(parsed.warnings.map((warning) => `${name}: ${warning}\n`).join(''));
   return { fields: new Set(parsed.fields), showPathToggles: parsed.showPathToggles };
+}
+
+/** The -X/-XX/-c/-C table's configuration from the options and the rc file. */
+export function tableConfig(options: PmapOptions, rc: RcSession | null): TableConfig {
+  return {
+    fields: options.xLevel === 1 ? 'important' : rc ? rc.fields : 'all',
+    quiet: options.quiet,
+    // Each ShowPath in the rc file toggles what -p set.
+    showPath: options.showPath !== ((rc?.showPathToggles ?? 0) % 2 === 1),
+  };
 }
 
 export type { PmapOptions };

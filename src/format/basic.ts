@@ -6,16 +6,16 @@
  * and keeps its scan variables across lines, so this is written as the same
  * state machine; each quirk it preserves is named where it lives.
  */
-import { cStringEnds, fgetsEnd, sanitizeUnprintable, scanUnsigned } from '../parse/cscan.js';
+import { MAPBUF_SIZE, cStringEnds, fgetsEnd, sanitizeUnprintable, scanUnsigned } from '../parse/cscan.js';
 import { MappingFields, isSmapsKeyStart, newMappingFields, scanMappingLine } from '../parse/maps.js';
+import { scanFieldKey } from '../parse/smaps-line.js';
+import type { SmapsFieldName } from '../model/fields.js';
 import { U64, add, shr10, sub } from '../parse/u64.js';
 import { RANGE_SKIP, RANGE_STOP, isWholeRange, rangeStep } from '../model/range.js';
 import { justify, padLeft, padRight, zeroPad } from './columns.js';
 
 export type BasicMode = 'default' | 'extended' | 'device';
 
-/** pmap's fgets() buffer. */
-export const MAPBUF_SIZE = 1024;
 
 export interface BasicOptions {
   mode: BasicMode;
@@ -123,20 +123,22 @@ export class BasicFormatter {
 
   /** Only Rss, Shared_Dirty, Private_Dirty and Swap matter, as "%20[^:]: %llu". */
   private keyLine(text: string, pos: number, end: number, out: string[]): void {
-    const key = relevantKey(text, pos, end);
+    const keyEnd = scanFieldKey(text, pos, end, X_KEY_WIDTH);
+    if (keyEnd < 0) return;
+    const key = relevantKey(text, pos, keyEnd);
     if (key === null) return;
-    const scanned = scanUnsigned(text, pos + key.length, end, 10);
+    const scanned = scanUnsigned(text, keyEnd + 1, end, 10);
     if (!scanned) return;
     const value = scanned.value;
     const pending = this.pending;
     const totals = this.totals;
-    if (key === 'Rss:') {
+    if (key === 'Rss') {
       pending.rss = value;
       totals.rss = add(totals.rss, value);
-    } else if (key === 'Shared_Dirty:') {
+    } else if (key === 'Shared_Dirty') {
       pending.sharedDirty = value;
       totals.sharedDirty = add(totals.sharedDirty, value);
-    } else if (key === 'Private_Dirty:') {
+    } else if (key === 'Private_Dirty') {
       pending.privateDirty = value;
       totals.privateDirty = add(totals.privateDirty, value);
     } else {
@@ -178,25 +180,19 @@ export class BasicFormatter {
   }
 }
 
-type RelevantKey = 'Rss:' | 'Shared_Dirty:' | 'Private_Dirty:' | 'Swap:';
+/** The keys -x reads; "%20[^:]" takes at most 20 bytes of a key. */
+type RelevantKey = Extract<SmapsFieldName, 'Rss' | 'Shared_Dirty' | 'Private_Dirty' | 'Swap'>;
+const X_KEY_WIDTH = 20;
 
-function startsWithKey(text: string, pos: number, end: number, key: RelevantKey): boolean {
-  return end - pos > key.length && text.startsWith(key, pos);
-}
-
-/** Which of -x's four keys starts the line, decided on its first letter. */
-function relevantKey(text: string, pos: number, end: number): RelevantKey | null {
-  switch (text.charCodeAt(pos)) {
-    case 0x52: // R
-      return startsWithKey(text, pos, end, 'Rss:') ? 'Rss:' : null;
-    case 0x53: // S
-      if (text.charCodeAt(pos + 1) === 0x77) return startsWithKey(text, pos, end, 'Swap:') ? 'Swap:' : null;
-      return startsWithKey(text, pos, end, 'Shared_Dirty:') ? 'Shared_Dirty:' : null;
-    case 0x50: // P
-      return startsWithKey(text, pos, end, 'Private_Dirty:') ? 'Private_Dirty:' : null;
-    default:
-      return null;
-  }
+/** Which of -x's four keys text[pos, keyEnd) is. */
+function relevantKey(text: string, pos: number, keyEnd: number): RelevantKey | null {
+  const key: RelevantKey | null =
+    keyEnd - pos === 3 ? 'Rss'
+    : keyEnd - pos === 4 ? 'Swap'
+    : keyEnd - pos === 12 ? 'Shared_Dirty'
+    : keyEnd - pos === 13 ? 'Private_Dirty'
+    : null;
+  return key !== null && text.startsWith(key, pos) ? key : null;
 }
 
 /** perms[3] 's' counts as shared, 'p' as private and is shown as '-'. */

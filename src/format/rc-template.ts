@@ -1,14 +1,9 @@
 /**
  * The rc file pmap -n / -N writes, byte for byte. pmap fills the column
  * headings (Perm, Offset, Device, Inode, Mapping) from its message catalog;
- * tspmap prints pmap's untranslated texts everywhere, so they are literal.
+ * tspmap prints pmap's untranslated texts everywhere (model/fields.ts).
  */
-const FIELD_ENTRIES = [
-  'Perm', 'Offset', 'Device', 'Inode',
-  'Size', 'Rss', 'Pss', 'Shared_Clean', 'Shared_Dirty', 'Private_Clean', 'Private_Dirty',
-  'Referenced', 'Anonymous', 'AnonHugePages', 'Swap', 'KernelPageSize', 'MMUPageSize',
-  'Locked', 'VmFlags', 'Mapping',
-] as const;
+import { RC_TEMPLATE_FIELDS } from '../model/fields.js';
 
 export const RC_TEMPLATE: string =
   "# pmap's Config File\n" +
@@ -20,7 +15,7 @@ export const RC_TEMPLATE: string =
   '\n' +
   '# To enable a field uncomment its entry\n' +
   '\n' +
-  FIELD_ENTRIES.map((field) => `#${field}\n`).join('') +
+  RC_TEMPLATE_FIELDS.map((field) => `#${field}\n`).join('') +
   '\n' +
   '\n' +
   '[Mapping]\n' +

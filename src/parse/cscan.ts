@@ -112,6 +112,26 @@ export function cStringEnds(text: string): (start: number, end: number) => numbe
 }
 
 /**
+ * strtoul() (or sscanf's "%lu") of text[start, end), a span of decimal
+ * digits only: exact, saturating at ULONG_MAX.
+ */
+export function decimalValue(text: string, start: number, end: number): U64 {
+  if (end - start <= 15) {
+    let value = 0;
+    for (let i = start; i < end; i++) value = value * 10 + (text.charCodeAt(i) - 0x30);
+    return value;
+  }
+  return scanUnsigned(text, start, end, 10)!.value;
+}
+
+/**
+ * pmap's line buffer, `char mapbuf[1024]`, filled by fgets(mapbuf, 1024, f)
+ * for maps and smaps: a line of 1024 bytes or more arrives as several
+ * "lines" of at most 1023 bytes.
+ */
+export const MAPBUF_SIZE = 1024;
+
+/**
  * fgets(buf, size, f) over a whole file: the end of the chunk starting at
  * `pos`, which stops after a newline or after size - 1 bytes. pmap's 1024-byte
  * buffer therefore splits longer lines into several "lines".
@@ -126,4 +146,66 @@ export function fgetsEnd(text: string, pos: number, size: number): number {
 /** C isprint() in the C and C.UTF-8 locales: printable ASCII only. */
 export function sanitizeUnprintable(line: string): string {
   return /[^\x20-\x7e]/.test(line) ? line.replace(/[^\x20-\x7e]/g, '?') : line;
+}
+
+// ---- scanf's %N[set] conversions -----------------------------------------
+// Each takes at most `width` bytes of text[pos, end) and returns where it
+// stopped; a return of `pos` is a matching failure.
+
+/** %N[0-9a-f] */
+export function scanLowerHex(text: string, pos: number, end: number, width: number): number {
+  const limit = Math.min(end, pos + width);
+  while (pos < limit) {
+    const c = text.charCodeAt(pos);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) break;
+    pos++;
+  }
+  return pos;
+}
+
+/** %N[0-9a-f:] */
+export function scanLowerHexColon(text: string, pos: number, end: number, width: number): number {
+  const limit = Math.min(end, pos + width);
+  while (pos < limit) {
+    const c = text.charCodeAt(pos);
+    if (!((c >= 0x30 && c <= 0x3a) || (c >= 0x61 && c <= 0x66))) break;
+    pos++;
+  }
+  return pos;
+}
+
+/** %N[0-9] */
+export function scanDigits(text: string, pos: number, end: number, width: number): number {
+  const limit = Math.min(end, pos + width);
+  while (pos < limit) {
+    const c = text.charCodeAt(pos);
+    if (c < 0x30 || c > 0x39) break;
+    pos++;
+  }
+  return pos;
+}
+
+/** %N[a-z ] */
+export function scanLowerOrSpace(text: string, pos: number, end: number, width: number): number {
+  const limit = Math.min(end, pos + width);
+  while (pos < limit) {
+    const c = text.charCodeAt(pos);
+    if (!((c >= 0x61 && c <= 0x7a) || c === 0x20)) break;
+    pos++;
+  }
+  return pos;
+}
+
+/** %N[^c] for one stop byte. */
+export function scanUntil(text: string, pos: number, end: number, width: number, stop: number): number {
+  const limit = Math.min(end, pos + width);
+  while (pos < limit && text.charCodeAt(pos) !== stop) pos++;
+  return pos;
+}
+
+/** %Ns once its leading white space is skipped. */
+export function scanNonSpace(text: string, pos: number, end: number, width: number): number {
+  const limit = Math.min(end, pos + width);
+  while (pos < limit && !isCSpace(text.charCodeAt(pos))) pos++;
+  return pos;
 }

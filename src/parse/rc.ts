@@ -4,7 +4,7 @@
  * " \t" for each entry. Warnings come out in file order, numbered by the
  * lines fgets() returned (the skipped tail of a long line is not counted).
  */
-import { fgetsEnd } from './cscan.js';
+import { cStringEnds, fgetsEnd } from './cscan.js';
 
 /** MAX_CNF_LINE_LEN: fgets(line_buf, MAX_CNF_LINE_LEN + 1, f). */
 export const RC_LINE_MAX = 1024;
@@ -30,20 +30,6 @@ export interface RcParse {
   warnings: string[];
 }
 
-/** The C string of text[start, end): up to the first NUL. */
-class CStrings {
-  private nextNul: number;
-
-  constructor(private readonly text: string) {
-    this.nextNul = text.indexOf('\0');
-  }
-
-  end(start: number, end: number): number {
-    if (this.nextNul >= 0 && this.nextNul < start) this.nextNul = this.text.indexOf('\0', start);
-    return this.nextNul >= 0 && this.nextNul < end ? this.nextNul : end;
-  }
-}
-
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
@@ -66,7 +52,7 @@ function firstTwoTokens(line: string, from: number): { token: string | null; tai
 
 export function parseRc(text: string): RcParse {
   const result: RcParse = { fields: [], showPathToggles: 0, warnings: [] };
-  const cstr = new CStrings(text);
+  const cStringEnd = cStringEnds(text);
   const warn = (message: string, line: number): void => {
     result.warnings.push(`${message} - line ${line}`);
   };
@@ -76,7 +62,7 @@ export function parseRc(text: string): RcParse {
 
   for (let pos = 0; pos < text.length; ) {
     const chunkEnd = fgetsEnd(text, pos, RC_LINE_MAX + 1);
-    const lineEnd = cstr.end(pos, chunkEnd);
+    const lineEnd = cStringEnd(pos, chunkEnd);
     const start = pos;
     pos = chunkEnd;
     lineCount++;
@@ -92,7 +78,7 @@ export function parseRc(text: string): RcParse {
         // Ignore the tail: read on until a piece ends with '\n' or is empty.
         while (pos < text.length) {
           const tailEnd = fgetsEnd(text, pos, RC_LINE_MAX + 1);
-          const tailCEnd = cstr.end(pos, tailEnd);
+          const tailCEnd = cStringEnd(pos, tailEnd);
           const tailLength = tailCEnd - pos;
           pos = tailEnd;
           if (tailLength === 0 || text.charCodeAt(tailCEnd - 1) === 0x0a) break;

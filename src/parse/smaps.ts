@@ -2,8 +2,9 @@
  * Parsing of /proc/PID/smaps into a typed per-mapping model for the
  * extensions and the library API.
  */
-import { cStringEnds, scanUnsigned } from './cscan.js';
+import { cStringEnds, decimalValue } from './cscan.js';
 import { MapsEntry, isMappingHeader, parseMapsEntries } from './maps.js';
+import { isFieldName, newFieldLine, scanFieldLine } from './smaps-line.js';
 import { U64 } from './u64.js';
 
 /**
@@ -20,8 +21,6 @@ export interface SmapsMapping extends MapsEntry {
   vmFlags?: string[];
 }
 
-const FIELD_LINE = /^([A-Za-z][A-Za-z0-9_]*):[ \t]*([0-9]+)([ \t]+kB)?[ \t]*$/;
-
 /**
  * Parse smaps (or maps, giving mappings without fields) keeping every field
  * whatever its length, unlike pmap's 20-character "%20[^:]" scan. Values too
@@ -33,6 +32,7 @@ export function parseSmaps(text: string): SmapsMapping[] {
   const mappings: SmapsMapping[] = [];
   let current: SmapsMapping | null = null;
   const lineEndOf = cStringEnds(text);
+  const field = newFieldLine();
   for (let pos = 0; pos < text.length; ) {
     const newline = text.indexOf('\n', pos);
     const lineEnd = newline < 0 ? text.length : newline;
@@ -49,11 +49,11 @@ export function parseSmaps(text: string): SmapsMapping[] {
       current.vmFlags = line.slice(8).trim().split(/\s+/).filter(Boolean);
       continue;
     }
-    const match = FIELD_LINE.exec(line);
-    if (!match) continue;
-    const digits = match[2]!;
-    const value = digits.length <= 15 ? Number(digits) : scanUnsigned(digits, 0, digits.length, 10)!.value;
-    (match[3] ? current.kB : current.values).set(match[1]!, value);
+    // "Name: N kB" or "Name: N" and nothing more, with a name of any length.
+    const count = scanFieldLine(line, 0, line.length, Infinity, Infinity, field);
+    if (count !== 2 || field.next !== line.length || !isFieldName(line, 0, field.keyEnd)) continue;
+    const value = decimalValue(line, field.valueStart, field.valueEnd);
+    (field.kB ? current.kB : current.values).set(line.slice(0, field.keyEnd), value);
   }
   return mappings;
 }

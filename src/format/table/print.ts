@@ -1,0 +1,172 @@
+/**
+ * pmap's printing pass, replayed from the measuring pass's record stream:
+ * the heading, one row per mapping, the totals. Every column is printed
+ * right-aligned ("%*s") in the width the measuring pass found.
+ */
+import { HEADING } from '../../model/fields.js';
+import { DESC_WIDTH, NUM_WIDTH, VMFLAGS_WIDTH } from '../../parse/smaps-line.js';
+import { justify, padLeft } from '../columns.js';
+import { HEADER_COLUMNS } from './config.js';
+import type { SmapsMeasure } from './measure.js';
+import { NO_FLAGS } from './store.js';
+
+/** Output piece size: the sink gets about this many bytes at a time. */
+const PIECE_BYTES = 1 << 20;
+
+/** Bytes of output in one reused buffer, passed on in pieces as it fills. */
+export class PieceWriter {
+  buf: Buffer = Buffer.allocUnsafe(PIECE_BYTES);
+  length = 0;
+
+  constructor(private readonly emit: (buf: Buffer, length: number) => void) {}
+
+  /** Make room for `n` more bytes, passing on what is there if needed. */
+  room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  string(text: string): void {
+    this.room(text.length);
+    this.length += this.buf.write(text, this.length, 'latin1');
+  }
+
+  flush(): void {
+    if (this.length > 0) this.emit(this.buf, this.length);
+    this.length = 0;
+  }
+}
+
+/** The widths the rows are printed in, once the heading has widened them. */
+interface RowWidths {
+  /** Per shown header column (Address, Perm, ...), in order. */
+  header: Int32Array;
+  /** Per field node. */
+  fields: Int32Array;
+  flags: number;
+}
+
+/** The whole table of one file, after m.end() and the totals' flush. */
+export function printTable(m: SmapsMeasure, out: PieceWriter): void {
+  const fields = m.fields;
+  fields.storeMissingValues(m.store);
+  const headed = m.mappings > 0 && !m.columns.quiet;
+  // End of the measuring pass: the widths of the totals.
+  if (headed) {
+    for (const node of fields.nodes) node.maxWidth = Math.max(node.maxWidth, String(node.total).length);
+  }
+  const widths: RowWidths = {
+    header: Int32Array.from(m.columns.shownHeader, (column) => m.headerWidths[column]!),
+    fields: Int32Array.from(fields.nodes, (node) => node.maxWidth),
+    flags: m.flagsWidth,
+  };
+  if (headed) out.string(heading(m, widths));
+  printRows(m, widths, out);
+  fields.keepLastValues(m.store);
+  if (!m.columns.quiet && fields.nodes.length > 0) out.string(totals(m, widths));
+  out.flush();
+}
+
+/** The heading line; it widens `widths` to fit the header column labels. */
+function heading(m: SmapsMeasure, widths: RowWidths): string {
+  const shown = m.columns.shownHeader;
+  let head = '';
+  for (let i = 0; i < shown.length; i++) {
+    const label = HEADER_COLUMNS[shown[i]!]!.label;
+    head += justify(label, widths.header[i]!, 'right');
+    widths.header[i] = Math.max(widths.header[i]!, label.length);
+  }
+  for (const node of m.fields.nodes) head += justify(node.description, node.maxWidth, 'right');
+  if (m.hasVmFlags && m.columns.showVmFlags) {
+    head += justify(HEADING.vmFlags, widths.flags, 'right');
+    widths.flags = Math.max(widths.flags, HEADING.vmFlags.length);
+  }
+  return head + (m.columns.showMapping ? `${HEADING.mapping}\n` : '\n');
+}
+
+/** One row per mapping, each read from its record in the stream. */
+function printRows(m: SmapsMeasure, widths: RowWidths, out: PieceWriter): void {
+  const { showMapping, showVmFlags: storesFlags } = m.columns;
+  const showFlags = m.hasVmFlags && storesFlags;
+  const shown = m.columns.shownHeader;
+  const headerWidths = widths.header;
+  const headerCount = headerWidths.length;
+  const fieldWidths = widths.fields;
+  const count = fieldWidths.length;
+  // Where each field's value is: a field a mapping lacks keeps the one before.
+  const valueAt = m.fields.lastValue.slice(0, count);
+  // The longest a row can be: each span is at most its scanf width.
+  let lineMax = 1;
+  for (let i = 0; i < headerCount; i++) lineMax += Math.max(headerWidths[i]!, HEADER_COLUMNS[shown[i]!]!.scanWidth) + 1;
+  for (let k = 0; k < count; k++) lineMax += Math.max(fieldWidths[k]!, NUM_WIDTH) + 1;
+  if (showFlags) lineMax += Math.max(widths.flags, VMFLAGS_WIDTH) + 1;
+  if (showMapping) lineMax += DESC_WIDTH + 1;
+
+  const st = m.store.bytes;
+  let flagsAt = m.lastFlags;
+  let r = 0;
+  for (let mapping = m.mappings; mapping > 0; mapping--) {
+    out.room(lineMax);
+    const buf = out.buf;
+    let at = out.length;
+    for (let i = 0; i < headerCount; i++) {
+      if (i > 0) buf[at++] = 0x20;
+      at = putRight(buf, at, st, r, headerWidths[i]!);
+      r += 1 + st[r]!;
+    }
+    const nameAt = r;
+    if (showMapping) r += 1 + st[r]!;
+    const n = (st[r]! | (st[r + 1]! << 8) | (st[r + 2]! << 16) | (st[r + 3]! << 24)) >>> 0;
+    r += 4;
+    for (let k = 0; k < n; k++) {
+      valueAt[k] = r;
+      r += 1 + st[r]!;
+    }
+    if (storesFlags) {
+      if (st[r] !== NO_FLAGS) {
+        flagsAt = r;
+        r += 1 + st[r]!;
+      } else {
+        r++;
+      }
+    }
+    for (let k = 0; k < count; k++) {
+      buf[at++] = 0x20;
+      at = putRight(buf, at, st, valueAt[k]!, fieldWidths[k]!);
+    }
+    if (showFlags) {
+      buf[at++] = 0x20;
+      at = putRight(buf, at, st, flagsAt, widths.flags);
+    }
+    if (showMapping) {
+      buf[at++] = 0x20;
+      at = putRight(buf, at, st, nameAt, 0);
+    }
+    buf[at++] = 0x0a;
+    out.length = at;
+  }
+}
+
+/** The rule under the field columns and their totals ("KB" as pmap spells it). */
+function totals(m: SmapsMeasure, widths: RowWidths): string {
+  let gap = 0;
+  for (const width of widths.header) gap += width + 1;
+  const indent = ' '.repeat(gap);
+  let rule = indent;
+  let sums = indent;
+  for (const node of m.fields.nodes) {
+    rule += '='.repeat(Math.max(node.maxWidth, 0)) + ' ';
+    sums += padLeft(String(node.total), node.maxWidth) + ' ';
+  }
+  return `${rule}\n${sums}KB \n`;
+}
+
+/** printf("%*s", width, s) of the span at st[r] into buf at `at`; where it ends. */
+function putRight(buf: Uint8Array, at: number, st: Uint8Array, r: number, width: number): number {
+  const length = st[r]!;
+  for (let pad = width - length; pad > 0; pad--) buf[at++] = 0x20;
+  const end = r + 1 + length;
+  for (let i = r + 1; i < end; i++) buf[at++] = st[i]!;
+  return at;
+}
