@@ -1,9 +1,11 @@
 /**
  * The part of --help (the long form only; -h stays pmap's) that lists
- * tspmap's own options after pmap's, laid out by commander's Help. This
- * module, and so commander, is loaded only when --help is given.
+ * tspmap's own options after pmap's, laid out by commander's Help, and the
+ * line --version (long form only; -V stays pmap's) adds. This module, and
+ * so commander, is loaded only when --help or --version is given.
  */
 import { createRequire } from 'node:module';
+import { TSPMAP_VERSION } from '../format/json.js';
 
 type Commander = typeof import('commander');
 
@@ -23,7 +25,10 @@ function extensionCommand({ Command, Option }: Commander): InstanceType<Commande
   command.addOption(new Option('--json', 'print the mappings of each PID as JSON (schema/tspmap.schema.json)'));
   command.addOption(new Option('--summary', 'print memory use by category and by mapped object, sorted by RSS (with --json: added to the JSON)'));
   command.addOption(
-    new Option('--color[=WHEN]', 'colour the output: auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'),
+    new Option(
+      '--color[=WHEN]',
+      'colour the output (opt-in: without this option no colour, even on a terminal): WHEN is auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour',
+    ),
   );
   command.addOption(new Option('--proc-root DIR', 'read DIR instead of /proc, e.g. a copied /proc tree'));
   command.addOption(new Option('-k, --use-kernel-name', 'show the kernel\'s names for special mappings ([heap], [vdso], ...) instead of "[ anon ]"'));
@@ -41,4 +46,9 @@ export function extensionHelp(): string {
     .visibleOptions(command)
     .map((option) => helper.formatItem(helper.optionTerm(option), termWidth, helper.optionDescription(option), helper));
   return `\ntspmap extensions:\n${items.join('\n')}\n\nFor the extensions see tspmap(1).\n`;
+}
+
+/** The second line of --version, so that bug reports can name the release. */
+export function versionLine(): string {
+  return `tspmap ${TSPMAP_VERSION}\n`;
 }

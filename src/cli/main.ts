@@ -79,6 +79,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
       if (args.some((arg) => arg === '--help')) await appendExtensionHelp(output);
     } else {
       output.write(parsed.stdout);
+      if (parsed.version) await appendVersionLine(output);
       if (parsed.usage === 'stderr') writeStderr(usageText(name));
     }
     return parsed.status;
@@ -232,6 +233,12 @@ async function painter(options: PmapOptions, env: Env): Promise<Paint> {
   if (!maybe) return plain;
   const { createPainter } = await import('../format/color.js');
   return (await createPainter(options.color, env, tty)) ?? plain;
+}
+
+/** --version spelled in full: -V's line, then tspmap's own release. */
+async function appendVersionLine(output: Output): Promise<void> {
+  const { versionLine } = await import('./help.js');
+  output.write(versionLine());
 }
 
 async function appendExtensionHelp(output: Output): Promise<void> {
