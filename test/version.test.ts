@@ -17,7 +17,8 @@ if (!havePmap) console.warn('version.test: /usr/bin/pmap missing, comparisons sk
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 function run(command: string, args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(command, args, { encoding: 'latin1', env: { PATH: process.env.PATH ?? '' } });
+  // argv0 'pmap': glibc's getopt messages name argv[0] as given.
+  const result = spawnSync(command, args, { argv0: 'pmap', encoding: 'latin1', env: { PATH: process.env.PATH ?? '' } });
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
 
