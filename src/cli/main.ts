@@ -6,7 +6,7 @@ import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
 import { isUtf8Locale } from '../proc/locale.js';
-import { liveShmMinorFinder, shmMinorFromTree } from '../proc/shm.js';
+import { lazyLiveShmMinor, shmMinorFromTree } from '../proc/shm.js';
 import { PmapOptions, parseArguments, parsePids } from './args.js';
 import { MESSAGES, programName, usageText } from './messages.js';
 import { Output, strerror, writeStderr } from './output.js';
@@ -101,7 +101,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const rootProblem = live ? null : fs.rootProblem();
   if (rootProblem !== null) fail(name, `--proc-root '${options.procRoot}': ${rootProblem}`);
   const treeShmMinor = live ? null : shmMinorFromTree(fs);
-  const shmMinorOf = liveShmMinorFinder(fs);
+  const shmMinorOf = lazyLiveShmMinor(fs);
   const records = pids.map((pid) => readProcess(fs, pid)).filter((r): r is ProcessRecord => r !== null);
 
   if (options.json || options.summary) {

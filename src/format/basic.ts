@@ -26,8 +26,11 @@ export interface BasicOptions {
   range: { low: U64; high: U64 } | null;
   /** Field 28 of stat: a mapping containing it is "[ stack ]". */
   startStack: U64;
-  /** Device minor of SysV shared memory, or NO_SHM_MINOR. */
-  shmMinor: number;
+  /**
+   * Device minor of SysV shared memory, or NO_SHM_MINOR; a function is
+   * called only for a major-0 "/SYSV" mapping (live, it attaches a segment).
+   */
+  shmMinor: number | (() => number);
   /** -k: print the kernel's names ([heap], [vdso]) instead of "[ anon ]". */
   kernelNames?: boolean;
 }
@@ -240,8 +243,12 @@ interface MappingName {
   offset: number | null;
 }
 
+function shmMinorOf(options: BasicOptions): number {
+  return typeof options.shmMinor === 'number' ? options.shmMinor : options.shmMinor();
+}
+
 function mappingName(line: string, fields: MappingFields, diff: U64, options: BasicOptions): MappingName {
-  if (fields.devMajor === 0 && fields.devMinor === options.shmMinor && line.includes('/SYSV')) {
+  if (fields.devMajor === 0 && line.includes('/SYSV') && fields.devMinor === shmMinorOf(options)) {
     return { text: `  [ shmid=0x${fields.inode.toString(16)} ]`, offset: null };
   }
   const lastSlash = line.lastIndexOf('/');
