@@ -5,7 +5,7 @@
 import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
-import { isUtf8Locale } from '../proc/locale.js';
+import { CtypeLocale, ctypeLocale } from '../proc/locale.js';
 import { lazyLiveShmMinor, shmMinorFromTree } from '../proc/shm.js';
 import { PmapOptions, parseArguments, parsePids } from './args.js';
 import { MESSAGES, programName, usageText } from './messages.js';
@@ -115,8 +115,9 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const overlong = records.find((record) => (record.stat.comm?.length ?? 0) > COMM_LIMIT);
   if (overlong) fail(name, `${overlong.pid}/stat: command name longer than ${COMM_LIMIT} bytes (pmap 4.0.2 aborts here)`);
 
-  let utf8: boolean | undefined;
-  const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(env));
+  let ctype: CtypeLocale | undefined;
+  const localeCtype = (): CtypeLocale => (ctype ??= ctypeLocale(env));
+  const utf8Locale = (): boolean => localeCtype().utf8;
   const carry: BasicCarry = { start: 0 };
   const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(options, rc) : null;
   let status = 0;
@@ -158,6 +159,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
         startStack: record.stat.startStack,
         shmMinor: treeShmMinor ?? shmMinorOf(tgid),
         kernelNames: options.kernelNames,
+        printable: () => localeCtype().printable,
       },
       carry,
     );

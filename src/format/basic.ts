@@ -6,7 +6,8 @@
  * and keeps its scan variables across lines, so this is written as the same
  * state machine; each quirk it preserves is named where it lives.
  */
-import { cStringEnds, fgetsEnd, sanitizeUnprintable, scanUnsigned } from '../parse/cscan.js';
+import { cStringEnds, fgetsEnd, scanUnsigned } from '../parse/cscan.js';
+import { sanitizeLine } from '../parse/escape.js';
 import { MappingFields, newMappingFields, scanMappingLine } from '../parse/maps.js';
 import { U64, U64_MAX, add, shr10, sub } from '../parse/u64.js';
 import { justify, padLeft, padRight, zeroPad } from './columns.js';
@@ -33,6 +34,8 @@ export interface BasicOptions {
   shmMinor: number | (() => number);
   /** -k: print the kernel's names ([heap], [vdso]) instead of "[ anon ]". */
   kernelNames?: boolean;
+  /** isprint() per byte in pmap's locale, asked for when a line needs it; absent: C. */
+  printable?: () => Uint8Array | null;
 }
 
 /**
@@ -169,7 +172,7 @@ export class BasicFormatter {
     }
     // strchr(mapbuf, '\n') only sees a newline before any NUL.
     const hadNewline = lineEnd === chunkEnd && text.charCodeAt(lineEnd - 1) === 0x0a;
-    const line = sanitizeUnprintable(text.slice(pos, hadNewline ? lineEnd - 1 : lineEnd));
+    const line = sanitizeLine(text.slice(pos, hadNewline ? lineEnd - 1 : lineEnd), options.printable);
     const diff = sub(fields.end, fields.start);
     this.diff = diff;
     accountPerms(fields.perms, diff, this.totals);

@@ -1,10 +1,16 @@
 /**
- * Whether pmap would run in a UTF-8 locale. pmap calls setlocale(LC_ALL, "")
- * and libproc2's escape_str() then asks nl_langinfo(CODESET). glibc's
+ * The character type pmap runs with. pmap calls setlocale(LC_ALL, ""):
+ * libproc2's escape_str() then asks nl_langinfo(CODESET) (UTF-8 or not, for
+ * the header) and pmap's isprint() cleans mapping names with the locale's
+ * class table (an 8-bit charset such as ISO-8859-1 keeps 0xa0-0xfe). glibc's
  * setlocale fails as a whole, leaving the C locale, when the locale named
- * for any category cannot be loaded, so availability on this host matters.
+ * for any category cannot be loaded, so availability on this host matters:
+ * directories in LOCPATH first, then /usr/lib/locale, whose locale-archive
+ * glibc consults only when LOCPATH is unset.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { localeFileCtype } from '../parse/escape.js';
 
 const CATEGORIES = [
   'LC_CTYPE', 'LC_NUMERIC', 'LC_TIME', 'LC_COLLATE', 'LC_MONETARY', 'LC_MESSAGES',
@@ -47,24 +53,43 @@ function normalizeCodeset(codeset: string): string {
  * territory and the modifier may each be dropped, the codeset is normalised.
  */
 function candidates(parts: LocaleParts): string[] {
-  const codeset = parts.codeset === null ? '' : `.${normalizeCodeset(parts.codeset)}`;
+  // The name as spelled, then with the codeset normalised.
+  const codesets = parts.codeset === null ? [''] : [...new Set([`.${parts.codeset}`, `.${normalizeCodeset(parts.codeset)}`])];
   const names: string[] = [];
   for (const territory of parts.territory === null ? [''] : [`_${parts.territory}`, '']) {
-    for (const modifier of parts.modifier === null ? [''] : [`@${parts.modifier}`, '']) {
-      names.push(`${parts.language}${territory}${codeset}${modifier}`);
+    for (const codeset of codesets) {
+      for (const modifier of parts.modifier === null ? [''] : [`@${parts.modifier}`, '']) {
+        names.push(`${parts.language}${territory}${codeset}${modifier}`);
+      }
     }
   }
   return names;
 }
 
-/** The directory or archive entry a name resolves to, or null. */
-function resolveLocale(name: string): string | null {
-  if (name === 'C' || name === 'POSIX') return name;
+/** Where a locale name was found: built in, a directory, or the archive. */
+type Found = { kind: 'builtin' } | { kind: 'directory'; path: string } | { kind: 'archive'; name: string };
+
+/** The directories glibc searches: LOCPATH's (when set and not empty), then the default. */
+function searchPath(env: Env): string[] {
+  const locpath = env.LOCPATH ?? '';
+  return [...locpath.split(':').filter((dir) => dir !== ''), LOCALE_DIR];
+}
+
+/** Where a name resolves for one category, or null when glibc cannot load it. */
+function resolveLocale(name: string, category: string, env: Env): Found | null {
+  if (name === 'C' || name === 'POSIX') return { kind: 'builtin' };
   // glibc refuses names with a '/' unless they are absolute paths.
-  if (name.includes('/')) return name.startsWith('/') && existsSync(`${name}/LC_CTYPE`) ? name : null;
+  if (name.includes('/')) return name.startsWith('/') && existsSync(`${name}/${category}`) ? { kind: 'directory', path: name } : null;
   const parts = explode(name);
   if (parts === null) return null;
-  return candidates(parts).find((candidate) => existsSync(`${LOCALE_DIR}/${candidate}/LC_CTYPE`) || inArchive(candidate)) ?? null;
+  const variants = candidates(parts);
+  for (const dir of searchPath(env)) {
+    const variant = variants.find((candidate) => existsSync(`${dir}/${candidate}/${category}`));
+    if (variant !== undefined) return { kind: 'directory', path: `${dir}/${variant}` };
+  }
+  if (env.LOCPATH) return null;
+  const archived = variants.find(inArchive);
+  return archived === undefined ? null : { kind: 'archive', name: archived };
 }
 
 let archiveText: string | null | undefined;
@@ -80,15 +105,56 @@ function inArchive(name: string): boolean {
   return archiveText !== null && archiveText.includes(`${name}\0`);
 }
 
-/** True when escape_str() would take its UTF-8 path for this environment. */
-export function isUtf8Locale(env: Env): boolean {
-  const resolved = new Map<string, string | null>();
+/** What pmap's locale means for its output. */
+export interface CtypeLocale {
+  /** nl_langinfo(CODESET) is "UTF-8": escape_str() takes its UTF-8 path. */
+  utf8: boolean;
+  /**
+   * isprint() of each byte as pmap calls it (on a plain char), or null for
+   * the C rule, printable ASCII only (also what every UTF-8 locale gives).
+   */
+  printable: Uint8Array | null;
+}
+
+const C_LOCALE: CtypeLocale = { utf8: false, printable: null };
+
+/** The LC_CTYPE a category resolved to, read; null when it cannot be. */
+function readCtype(found: Found, requestedCodeset: string | null): CtypeLocale | null {
+  if (found.kind === 'builtin') return C_LOCALE;
+  if (found.kind === 'archive') {
+    // The archive is matched by name only: its codeset decides UTF-8, and
+    // its class table is not read (8-bit archive locales keep the C rule).
+    const codeset = explode(found.name)?.codeset;
+    return { utf8: codeset !== null && codeset !== undefined && normalizeCodeset(codeset) === 'utf8', printable: null };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(`${found.path}/LC_CTYPE`);
+  } catch {
+    return null;
+  }
+  const ctype = localeFileCtype(bytes, endianness() === 'LE');
+  if (ctype === null) return null;
+  // glibc refuses a locale whose codeset is not the one the name asked for.
+  if (requestedCodeset !== null && normalizeCodeset(requestedCodeset) !== normalizeCodeset(ctype.codeset)) return null;
+  return { utf8: ctype.codeset.toUpperCase() === 'UTF-8', printable: ctype.printable };
+}
+
+/** The character type setlocale(LC_ALL, "") leaves pmap with. */
+export function ctypeLocale(env: Env): CtypeLocale {
+  const resolved = new Map<string, Found | null>();
   for (const category of CATEGORIES) {
     const name = localeFor(category, env);
-    if (!resolved.has(name)) resolved.set(name, resolveLocale(name));
-    if (resolved.get(name) === null) return false;
+    const key = `${category}\0${name}`;
+    if (!resolved.has(key)) resolved.set(key, resolveLocale(name, category, env));
+    if (resolved.get(key) === null) return C_LOCALE;
   }
-  const ctype = resolved.get(localeFor('LC_CTYPE', env))!;
-  const codeset = explode(ctype)?.codeset;
-  return codeset !== null && codeset !== undefined && normalizeCodeset(codeset) === 'utf8';
+  const name = localeFor('LC_CTYPE', env);
+  const found = resolved.get(`LC_CTYPE\0${name}`)!;
+  return readCtype(found, name.startsWith('/') ? null : (explode(name)?.codeset ?? null)) ?? C_LOCALE;
+}
+
+/** True when escape_str() would take its UTF-8 path for this environment. */
+export function isUtf8Locale(env: Env): boolean {
+  return ctypeLocale(env).utf8;
 }
