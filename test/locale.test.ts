@@ -103,6 +103,31 @@ describe.skipIf(unavailable !== null)('locales compiled with localedef, found th
     }, 60_000);
   }
 
+  it.skipIf(rootProblem !== null)('locales in a locale-archive (bound over /usr/lib/locale for both)', async () => {
+    const prefix = join(work, 'prefix');
+    const archiveDir = join(prefix, 'usr', 'lib', 'locale');
+    mkdirSync(archiveDir, { recursive: true });
+    for (const [charmap, name] of [['ISO-8859-1', 'en_US.ISO-8859-1'], ['UTF-8', 'en_US.UTF-8']]) {
+      spawnSync('localedef', [`--prefix=${prefix}`, '-i', 'en_US', '-f', charmap!, name!]);
+    }
+    expect(existsSync(join(archiveDir, 'locale-archive'))).toBe(true);
+    const inNamespace = ['-m', 'sh', '-c', 'mount --bind "$1" /usr/lib/locale && shift && exec "$@"', '_', archiveDir];
+    const archived: Array<Record<string, string>> = [
+      { LANG: 'en_US.ISO-8859-1' }, { LC_ALL: 'en_US.iso88591' }, { LC_ALL: 'en_US.ISO8859-1' },
+      { LANG: 'en_US.UTF-8' }, { LC_ALL: 'en_US.utf8' }, { LC_ALL: 'en_US' }, { LANG: 'C.UTF-8' },
+      { LC_CTYPE: 'en_US.ISO-8859-1' }, { LOCPATH: LOCALES, LANG: 'en_US.ISO-8859-1' }, { LOCPATH: work, LANG: 'en_US.UTF-8' },
+    ];
+    for (const locale of archived) {
+      for (const mode of [[], ['-x'], ['-d', '-p']]) {
+        const args = [...mode, pid];
+        const expected = await runCommand('unshare', [...inNamespace, PMAP, ...args], envOf(locale));
+        const actual = await runCommand('unshare', [...inNamespace, process.execPath, join(REPO_ROOT, 'bin', 'tspmap.js'), ...args], envOf(locale));
+        expectSame(actual, expected, `archive ${args.join(' ')} ${JSON.stringify(locale)}`);
+        compared++;
+      }
+    }
+  }, 120_000);
+
   it.skipIf(rootProblem !== null)('the fixture trees with odd names and odd command lines, every environment', async () => {
     // sh, not bash: bash would warn about the locales it cannot load.
     const script = 'mount --bind "$1" /proc && shift && exec /usr/bin/pmap "$@"';

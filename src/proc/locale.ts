@@ -5,12 +5,13 @@
  * class table (an 8-bit charset such as ISO-8859-1 keeps 0xa0-0xfe). glibc's
  * setlocale fails as a whole, leaving the C locale, when the locale named
  * for any category cannot be loaded, so availability on this host matters:
- * directories in LOCPATH first, then /usr/lib/locale, whose locale-archive
- * glibc consults only when LOCPATH is unset.
+ * without LOCPATH the locale-archive first, then /usr/lib/locale's
+ * directories; with LOCPATH its directories, then /usr/lib/locale's.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { localeFileCtype } from '../parse/escape.js';
+import { archiveName, archivedCtype } from '../parse/locale-archive.js';
 
 const CATEGORIES = [
   'LC_CTYPE', 'LC_NUMERIC', 'LC_TIME', 'LC_COLLATE', 'LC_MONETARY', 'LC_MESSAGES',
@@ -75,11 +76,16 @@ function searchPath(env: Env): string[] {
   return [...locpath.split(':').filter((dir) => dir !== ''), LOCALE_DIR];
 }
 
-/** Where a name resolves for one category, or null when glibc cannot load it. */
+/**
+ * Where a name resolves for one category, or null when glibc cannot load
+ * it. As _nl_find_locale(): without LOCPATH the archive comes first, by the
+ * name with its codeset normalised; then the directories, trying variants.
+ */
 function resolveLocale(name: string, category: string, env: Env): Found | null {
   if (name === 'C' || name === 'POSIX') return { kind: 'builtin' };
   // glibc refuses names with a '/' unless they are absolute paths.
   if (name.includes('/')) return name.startsWith('/') && existsSync(`${name}/${category}`) ? { kind: 'directory', path: name } : null;
+  if (!env.LOCPATH && archivedLocaleCtype(archiveName(name)) !== null) return { kind: 'archive', name: archiveName(name) };
   const parts = explode(name);
   if (parts === null) return null;
   const variants = candidates(parts);
@@ -87,22 +93,21 @@ function resolveLocale(name: string, category: string, env: Env): Found | null {
     const variant = variants.find((candidate) => existsSync(`${dir}/${candidate}/${category}`));
     if (variant !== undefined) return { kind: 'directory', path: `${dir}/${variant}` };
   }
-  if (env.LOCPATH) return null;
-  const archived = variants.find(inArchive);
-  return archived === undefined ? null : { kind: 'archive', name: archived };
+  return null;
 }
 
-let archiveText: string | null | undefined;
+let archive: Buffer | null | undefined;
 
-function inArchive(name: string): boolean {
-  if (archiveText === undefined) {
+/** The LC_CTYPE data the default locale-archive holds for a name, or null. */
+function archivedLocaleCtype(name: string): Buffer | null {
+  if (archive === undefined) {
     try {
-      archiveText = readFileSync(`${LOCALE_DIR}/locale-archive`).toString('latin1');
+      archive = readFileSync(`${LOCALE_DIR}/locale-archive`);
     } catch {
-      archiveText = null;
+      archive = null;
     }
   }
-  return archiveText !== null && archiveText.includes(`${name}\0`);
+  return archive === null ? null : archivedCtype(archive, name, endianness() === 'LE');
 }
 
 /** What pmap's locale means for its output. */
@@ -122,10 +127,10 @@ const C_LOCALE: CtypeLocale = { utf8: false, printable: null };
 function readCtype(found: Found, requestedCodeset: string | null): CtypeLocale | null {
   if (found.kind === 'builtin') return C_LOCALE;
   if (found.kind === 'archive') {
-    // The archive is matched by name only: its codeset decides UTF-8, and
-    // its class table is not read (8-bit archive locales keep the C rule).
-    const codeset = explode(found.name)?.codeset;
-    return { utf8: codeset !== null && codeset !== undefined && normalizeCodeset(codeset) === 'utf8', printable: null };
+    // The archive entry is taken as it is: glibc checks no codeset there.
+    const archived = archivedLocaleCtype(found.name);
+    const ctype = archived && localeFileCtype(archived, endianness() === 'LE');
+    return ctype ? { utf8: ctype.codeset.toUpperCase() === 'UTF-8', printable: ctype.printable } : null;
   }
   let bytes: Buffer;
   try {
