@@ -9,7 +9,8 @@
  * Each compares tspmap against /usr/bin/pmap on the same frozen holder.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, RunResult, TSPMAP_BIN, cleanEnv, runCommand } from './helpers/run.js';
@@ -113,6 +114,29 @@ describe.skipIf(unavailable !== null)('SysV labels as pmap decides them (live)',
   it('tspmap and pmap in another IPC namespace than the holder', async () => {
     const labels = await compareAll(await startHolder('plain'), true);
     expect(labels).toMatch(/shmid=0x|SYSV/);
+  }, 60_000);
+
+  it('loads koffi only for a target with a major-0 "/SYSV" mapping', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tspmap-koffi-'));
+    try {
+      // Reports every require('koffi') on stderr.
+      const hook = join(dir, 'hook.cjs');
+      writeFileSync(hook, [
+        "const Module = require('node:module');",
+        'const load = Module._load;',
+        "Module._load = function (request, ...rest) { if (request === 'koffi') process.stderr.write('koffi loaded\\n'); return load.call(this, request, ...rest); };",
+      ].join('\n'));
+      const withHook = (pid: number): Promise<RunResult> =>
+        runCommand(process.execPath, ['--require', hook, TSPMAP_BIN, '-x', String(pid)], cleanEnv());
+      const plain = await withHook(process.pid);
+      expect(plain.status).toBe(0);
+      expect(plain.stderr.toString()).toBe('');
+      const sysv = await withHook(await startHolder('memfd'));
+      expect(sysv.stdout.toString()).toContain('[ shmid=0x');
+      expect(sysv.stderr.toString()).toBe('koffi loaded\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('a memfd named "/SYSV..." is labelled as pmap labels it', async () => {
