@@ -15,27 +15,35 @@ const NAMEHASH_ENTRY = 12;
 /** A locale record: refs, then (offset, len) per category, LC_CTYPE (0) first. */
 const RECORD_FIRST_CATEGORY_AT = 4;
 
+/** Reads `length` bytes at `offset` of the archive (fewer at its end). */
+export type ArchiveReader = (offset: number, length: number) => Buffer;
+
+/** Longest locale name compared; longer ones are not in any archive. */
+const NAME_LIMIT = 256;
+
 /**
  * The LC_CTYPE data of `name` (already spelled as the archive stores it,
- * codeset normalised), or null when the archive does not hold it. The hash
- * table is walked in full: it holds a few hundred entries at most.
+ * codeset normalised), or null when the archive does not hold it. Archives
+ * can be large (every locale of a system), so only the header, the name
+ * table, the names and the one record are read. The hash table is walked
+ * in full: it holds a few thousand entries at most.
  */
-export function archivedCtype(archive: Buffer, name: string, littleEndian: boolean): Buffer | null {
-  const word = (at: number): number => (littleEndian ? archive.readUInt32LE(at) : archive.readUInt32BE(at));
-  if (archive.length < 56 || word(0) !== ARCHIVE_MAGIC) return null;
-  const table = word(NAMEHASH_OFFSET_AT);
-  const size = word(NAMEHASH_SIZE_AT);
-  if (table + size * NAMEHASH_ENTRY > archive.length) return null;
+export function archivedCtype(read: ArchiveReader, name: string, littleEndian: boolean): Buffer | null {
+  const wordOf = (buffer: Buffer, at: number): number => (littleEndian ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at));
+  const header = read(0, 56);
+  if (header.length < 56 || wordOf(header, 0) !== ARCHIVE_MAGIC) return null;
+  const size = wordOf(header, NAMEHASH_SIZE_AT);
+  const table = read(wordOf(header, NAMEHASH_OFFSET_AT), size * NAMEHASH_ENTRY);
+  if (table.length < size * NAMEHASH_ENTRY || name.length >= NAME_LIMIT) return null;
   const wanted = Buffer.from(`${name}\0`, 'latin1');
-  for (let entry = table; entry < table + size * NAMEHASH_ENTRY; entry += NAMEHASH_ENTRY) {
-    const nameAt = word(entry + 4);
-    if (nameAt === 0 || nameAt + wanted.length > archive.length) continue;
-    if (!archive.subarray(nameAt, nameAt + wanted.length).equals(wanted)) continue;
-    const record = word(entry + 8);
-    if (record + RECORD_FIRST_CATEGORY_AT + 8 > archive.length) return null;
-    const offset = word(record + RECORD_FIRST_CATEGORY_AT);
-    const length = word(record + RECORD_FIRST_CATEGORY_AT + 4);
-    return offset + length <= archive.length && length > 0 ? archive.subarray(offset, offset + length) : null;
+  for (let entry = 0; entry < table.length; entry += NAMEHASH_ENTRY) {
+    const nameAt = wordOf(table, entry + 4);
+    if (nameAt === 0 || !read(nameAt, wanted.length).equals(wanted)) continue;
+    const record = read(wordOf(table, entry + 8) + RECORD_FIRST_CATEGORY_AT, 8);
+    if (record.length < 8) return null;
+    const length = wordOf(record, 4);
+    const data = length > 0 ? read(wordOf(record, 0), length) : null;
+    return data !== null && data.length === length ? data : null;
   }
   return null;
 }

@@ -8,7 +8,7 @@
  * without LOCPATH the locale-archive first, then /usr/lib/locale's
  * directories; with LOCPATH its directories, then /usr/lib/locale's.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { localeFileCtype } from '../parse/escape.js';
 import { archiveName, archivedCtype } from '../parse/locale-archive.js';
@@ -96,18 +96,28 @@ function resolveLocale(name: string, category: string, env: Env): Found | null {
   return null;
 }
 
-let archive: Buffer | null | undefined;
+const archived = new Map<string, Buffer | null>();
 
 /** The LC_CTYPE data the default locale-archive holds for a name, or null. */
 function archivedLocaleCtype(name: string): Buffer | null {
-  if (archive === undefined) {
-    try {
-      archive = readFileSync(`${LOCALE_DIR}/locale-archive`);
-    } catch {
-      archive = null;
-    }
+  if (archived.has(name)) return archived.get(name)!;
+  let data: Buffer | null = null;
+  let fd: number | null = null;
+  try {
+    fd = openSync(`${LOCALE_DIR}/locale-archive`, 'r');
+    const file = fd;
+    const read = (offset: number, length: number): Buffer => {
+      const buffer = Buffer.alloc(length);
+      return buffer.subarray(0, readSync(file, buffer, 0, length, offset));
+    };
+    data = archivedCtype(read, name, endianness() === 'LE');
+  } catch {
+    data = null;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
-  return archive === null ? null : archivedCtype(archive, name, endianness() === 'LE');
+  archived.set(name, data);
+  return data;
 }
 
 /** What pmap's locale means for its output. */
