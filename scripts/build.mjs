@@ -1,7 +1,7 @@
 // Bundle the CLI into dist/ (code-split so optional modes load lazily) and
 // the library API into dist/lib/index.js, with declarations from tsc. Both
 // bundles carry chalk, cli-table3 and commander, so an install needs no
-// runtime dependency. The report page's script and CSS (client/report/, with
+// runtime dependency. The report page's script and CSS (src/format/report-client/, a browser bundle with
 // d3-hierarchy and uPlot) are minified into strings that `tspmap report`
 // inlines in its HTML.
 import { build } from 'esbuild';
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 const client = await build({
-  entryPoints: ['client/report/main.ts'],
+  entryPoints: ['src/format/report-client/main.ts'],
   outdir: 'report-client',
   bundle: true,
   minify: true,

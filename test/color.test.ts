@@ -1,7 +1,8 @@
 /**
- * --color: colorize() only adds SGR sequences; the CLI colours on a TTY,
- * with --color=always or FORCE_COLOR, never otherwise, and piped output
- * without flags stays pmap's bytes (and never loads chalk).
+ * --color: colorize() only adds SGR sequences. Colour is opt-in: without
+ * --color the output is pmap's bytes on a terminal, in a pipe and under
+ * FORCE_COLOR (and chalk never loads); --color alone is auto (a terminal,
+ * FORCE_COLOR, NO_COLOR decide), --color=always and never win.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -147,14 +148,17 @@ describe('the CLI', () => {
     }
   });
 
-  it('piped: no colour by default or with --color=never, colour with always or FORCE_COLOR', () => {
+  it('piped: no colour without --color (FORCE_COLOR included) or with never; colour with always or --color and FORCE_COLOR', () => {
     for (const flags of [[], ['-x'], ['-d']]) {
       const plain = tspmap([...flags, pid]).stdout;
       expect(plain).not.toContain(ESC);
       expect(plain).toMatch(/^\d+:   sleep 1000\n/);
       expect(tspmap([...flags, '--color=never', pid], { FORCE_COLOR: '1' }).stdout).toBe(plain);
       expect(tspmap([...flags, pid], { FORCE_COLOR: '0' }).stdout).toBe(plain);
-      for (const [args, env] of [[['--color=always'], {}], [['--color'], {}], [['--colour=always'], { NO_COLOR: '1' }], [[], { FORCE_COLOR: '1' }]] as const) {
+      for (const env of [{ FORCE_COLOR: '1' }, { FORCE_COLOR: '3' }, { FORCE_COLOR: '' }]) expect(tspmap([...flags, pid], env).stdout).toBe(plain);
+      expect(tspmap([...flags, '--color', pid]).stdout).toBe(plain);
+      expect(tspmap([...flags, '--color=auto', pid]).stdout).toBe(plain);
+      for (const [args, env] of [[['--color=always'], {}], [['--color'], { FORCE_COLOR: '1' }], [['--colour=auto'], { FORCE_COLOR: '1' }], [['--colour=always'], { NO_COLOR: '1' }]] as const) {
         const coloured = tspmap([...flags, ...args, pid], env).stdout;
         expect(coloured).toContain(ESC);
         expect(strip(coloured)).toBe(plain);
@@ -164,7 +168,7 @@ describe('the CLI', () => {
 
   const script = spawnSync('script', ['--version']).status === 0;
 
-  it.runIf(script)('on a pseudo-terminal (script): colour unless NO_COLOR or --color=never', () => {
+  it.runIf(script)('on a pseudo-terminal (script): colour only with --color, unless NO_COLOR or --color=never', () => {
     const onPty = (command: string): string => {
       const run = spawnSync('script', ['-qec', command, '/dev/null'], {
         env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', TERM: 'xterm' },
@@ -174,10 +178,14 @@ describe('the CLI', () => {
     };
     const node = `${process.execPath} ${BIN}`;
     const plain = tspmap([pid]).stdout;
-    const coloured = onPty(`${node} ${pid}`);
-    expect(coloured).toContain(`${ESC}[1m${pid}:   sleep 1000${ESC}[22m`);
-    expect(strip(coloured)).toBe(plain);
-    expect(onPty(`NO_COLOR=1 ${node} ${pid}`)).toBe(plain);
+    expect(onPty(`${node} ${pid}`)).toBe(plain);
+    expect(onPty(`FORCE_COLOR=1 ${node} ${pid}`)).toBe(plain);
+    for (const option of ['--color', '--color=auto', '--colour']) {
+      const coloured = onPty(`${node} ${option} ${pid}`);
+      expect(coloured).toContain(`${ESC}[1m${pid}:   sleep 1000${ESC}[22m`);
+      expect(strip(coloured)).toBe(plain);
+    }
+    expect(onPty(`NO_COLOR=1 ${node} --color ${pid}`)).toBe(plain);
     expect(onPty(`${node} --color=never ${pid}`)).toBe(plain);
     expect(onPty(`${node} ${pid} | cat`)).toBe(plain);
   });

@@ -49,11 +49,15 @@ const scratch = mkdtempSync(join(tmpdir(), 'tspmap-fixtures-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
- * The one deliberate difference from pmap: the long --help lists tspmap's
- * extensions after pmap's own text (issue 5); -h stays identical. Its stdout
- * must start with exactly what pmap printed, followed by the extensions.
+ * The deliberate differences from pmap: the long --help lists tspmap's
+ * extensions after pmap's own text (issue 5), and the long --version adds
+ * tspmap's release (issue 9); -h and -V stay identical. Their stdout must
+ * start with exactly what pmap printed, followed by what is added.
  */
-const EXTENDS_PMAP_OUTPUT = new Set(['cli/help']);
+const EXTENDS_PMAP_OUTPUT = new Map([
+  ['cli/help', /--json/],
+  ['cli/version', /^tspmap \d+\.\d+\.\d+\n$/],
+]);
 
 /** Byte-exact comparison that still prints a readable diff on failure. */
 function expectBytes(actual: Buffer, expected: Buffer, what: string): void {
@@ -75,9 +79,10 @@ describe('fixture oracle', () => {
         const env = cleanEnv({ HOME: home, ...testCase.env });
         const tree = join('fixtures', fixture, 'tree');
         const result = await runTspmap(['--proc-root', tree, ...testCase.argv], env);
-        if (EXTENDS_PMAP_OUTPUT.has(`${fixture}/${testCase.id}`)) {
+        const added = EXTENDS_PMAP_OUTPUT.get(`${fixture}/${testCase.id}`);
+        if (added) {
           expectBytes(result.stdout.subarray(0, testCase.stdout.length), testCase.stdout, 'stdout prefix');
-          expect(result.stdout.subarray(testCase.stdout.length).toString('latin1')).toMatch(/--json/);
+          expect(result.stdout.subarray(testCase.stdout.length).toString('latin1')).toMatch(added);
         } else {
           expectBytes(result.stdout, testCase.stdout, 'stdout');
         }

@@ -7,6 +7,7 @@ import { U64, U64_MAX } from '../parse/u64.js';
 import { LongOption, getoptLong } from './getopt.js';
 import { MESSAGES } from './messages.js';
 
+/** No --color option is 'never': colour is opt-in, whatever the terminal or environment. */
 export type ColorMode = 'auto' | 'always' | 'never';
 
 export interface PmapOptions {
@@ -36,9 +37,11 @@ export interface PmapOptions {
 /** What parsing decided, with stderr text already produced in pmap's order. */
 export type ParseOutcome =
   | { kind: 'run'; options: PmapOptions; stderr: string }
-  | { kind: 'exit'; status: number; stdout: string; stderr: string; usage?: 'stdout' | 'stderr' };
+  | { kind: 'exit'; status: number; stdout: string; stderr: string; usage?: 'stdout' | 'stderr'; version?: true };
 
 const PMAP_SHORT_OPTIONS = 'xXrdqA:hVcC:nN:pk';
+
+const VERSION_IN_FULL = 'version-in-full';
 
 const LONG_OPTIONS: readonly LongOption[] = [
   { name: 'extended', has: 'none', key: 'x' },
@@ -46,6 +49,9 @@ const LONG_OPTIONS: readonly LongOption[] = [
   { name: 'quiet', has: 'none', key: 'q' },
   { name: 'range', has: 'required', key: 'A' },
   { name: 'help', has: 'none', key: 'h' },
+  // --version in full adds tspmap's release; found before pmap's entry, which
+  // still takes every abbreviation (--vers) and prints only pmap's line.
+  { name: 'version', has: 'none', key: VERSION_IN_FULL, exactOnly: true },
   { name: 'version', has: 'none', key: 'V' },
   { name: 'read-rc', has: 'none', key: 'c' },
   { name: 'read-rc-from', has: 'required', key: 'C' },
@@ -67,7 +73,7 @@ function defaults(): PmapOptions {
     extended: false, xLevel: 0, device: false, quiet: false, showPath: false,
     readRc: false, readRcFrom: false, createRc: false, createRcTo: false, rcFile: null,
     range: { low: 0, high: U64_MAX }, kernelNames: false,
-    json: false, summary: false, rulesFile: null, color: 'auto', procRoot: null, operands: [],
+    json: false, summary: false, rulesFile: null, color: 'never', procRoot: null, operands: [],
   };
 }
 
@@ -101,7 +107,7 @@ function countExtensionArgs(args: readonly string[]): number {
     const arg = args[i]!;
     const name = arg.startsWith('--') ? arg.slice(2).split('=')[0]! : '';
     const option = LONG_OPTIONS.find((opt) => opt.exactOnly && opt.name === name);
-    if (!option) continue;
+    if (!option || option.key === VERSION_IN_FULL) continue;
     count++;
     if (option.has === 'required' && !arg.includes('=') && i + 1 < args.length) {
       count++;
@@ -137,6 +143,7 @@ export function parseArguments(args: readonly string[], posixlyCorrect: boolean,
         break;
       case 'h': return { kind: 'exit', status: 0, stdout: '', stderr, usage: 'stdout' };
       case 'V': return { kind: 'exit', status: 0, stdout: `${name} from procps-ng 4.0.2\n`, stderr };
+      case VERSION_IN_FULL: return { kind: 'exit', status: 0, stdout: `${name} from procps-ng 4.0.2\n`, stderr, version: true };
       case 'c': options.readRc = true; break;
       case 'C': options.readRcFrom = true; options.rcFile = event.value ?? ''; break;
       case 'n': options.createRc = true; break;
@@ -148,7 +155,7 @@ export function parseArguments(args: readonly string[], posixlyCorrect: boolean,
       case 'rules': options.rulesFile = event.value ?? ''; break;
       case 'proc-root': options.procRoot = event.value ?? ''; break;
       case 'color': {
-        const mode = event.value ?? 'always';
+        const mode = event.value ?? 'auto';
         if (!COLOR_MODES.includes(mode)) {
           return { kind: 'exit', status: 1, stdout: '', stderr: `${stderr}${name}: invalid --color value '${mode}' (use auto, always or never)\n` };
         }

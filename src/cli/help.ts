@@ -2,8 +2,10 @@
  * The part of --help (the long form only; -h stays pmap's) that lists
  * tspmap's own options after pmap's: a term column, then the description
  * wrapped at a fixed width. Laid out here, with no library, so --help works
- * from any copy of the build.
+ * from any copy of the build. Also the line --version (long form only;
+ * -V stays pmap's) adds.
  */
+import { TSPMAP_VERSION } from '../format/json.js';
 
 /** Fixed so the text does not depend on the terminal's width. */
 const HELP_WIDTH = 80;
@@ -15,7 +17,7 @@ const EXTENSION_OPTIONS: ReadonlyArray<readonly [term: string, description: stri
   ['--json', 'print the mappings of each PID as JSON (schema/tspmap.schema.json)'],
   ['--summary', 'print memory use by category and by mapped object, sorted by RSS (with --json: added to the JSON)'],
   ['--rules FILE', 'with --summary or --json: classification rules (JSON) tried before the built-in ones'],
-  ['--color[=WHEN]', 'colour the output: auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'],
+  ['--color[=WHEN]', 'colour the output (opt-in: without this option no colour, even on a terminal): WHEN is auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'],
   ['--proc-root DIR', 'read DIR instead of /proc, e.g. a copied /proc tree'],
   ['-k, --use-kernel-name', 'show the kernel\'s names for special mappings ([heap], [vdso], ...) instead of "[ anon ]"'],
 ];
@@ -45,4 +47,9 @@ export function extensionHelp(): string {
       .join('\n'),
   );
   return `\ntspmap extensions:\n${items.join('\n')}\n\nFor the extensions see tspmap(1).\n`;
+}
+
+/** The second line of --version, so that bug reports can name the release. */
+export function versionLine(): string {
+  return `tspmap ${TSPMAP_VERSION}\n`;
 }

@@ -5,8 +5,8 @@
 import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
-import { isUtf8Locale } from '../proc/locale.js';
-import { liveShmMinorFinder, shmMinorFromTree } from '../proc/shm.js';
+import { CtypeLocale, ctypeLocale } from '../proc/locale.js';
+import { lazyLiveShmMinor, shmMinorFromTree } from '../proc/shm.js';
 import { PmapOptions, parseArguments, parsePids } from './args.js';
 import { MESSAGES, programName, usageText } from './messages.js';
 import { Output, writeStderr } from './output.js';
@@ -70,6 +70,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
       if (args.some((arg) => arg === '--help')) await appendExtensionHelp(output);
     } else {
       output.write(parsed.stdout);
+      if (parsed.version) await appendVersionLine(output);
       if (parsed.usage === 'stderr') writeStderr(usageText(name));
     }
     return parsed.status;
@@ -91,7 +92,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const rootProblem = live ? null : fs.rootProblem();
   if (rootProblem !== null) fail(name, `--proc-root '${options.procRoot}': ${rootProblem}`);
   const treeShmMinor = live ? null : shmMinorFromTree(fs);
-  const shmMinorOf = liveShmMinorFinder(fs);
+  const shmMinorOf = lazyLiveShmMinor(fs);
   const records = pids.map((pid) => readProcess(fs, pid)).filter((r): r is ProcessRecord => r !== null);
 
   if (options.json || options.summary) {
@@ -105,8 +106,9 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const overlong = records.find((record) => (record.stat.comm?.length ?? 0) > COMM_LIMIT);
   if (overlong) fail(name, `${overlong.pid}/stat: command name longer than ${COMM_LIMIT} bytes (pmap 4.0.2 aborts here)`);
 
-  let utf8: boolean | undefined;
-  const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(env));
+  let ctype: CtypeLocale | undefined;
+  const localeCtype = (): CtypeLocale => (ctype ??= ctypeLocale(env));
+  const utf8Locale = (): boolean => localeCtype().utf8;
   const carry: BasicCarry = { start: 0 };
   const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(tableConfig(options, rc)) : null;
   let status = 0;
@@ -148,6 +150,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
         startStack: record.stat.startStack,
         shmMinor: treeShmMinor ?? shmMinorOf(tgid),
         kernelNames: options.kernelNames,
+        printable: () => localeCtype().printable,
       },
       carry,
     );
@@ -223,6 +226,12 @@ async function painter(options: PmapOptions, env: Env): Promise<Paint> {
   if (!maybe) return plain;
   const { createPainter } = await import('../format/color.js');
   return (await createPainter(options.color, env, tty)) ?? plain;
+}
+
+/** --version spelled in full: -V's line, then tspmap's own release. */
+async function appendVersionLine(output: Output): Promise<void> {
+  const { versionLine } = await import('./help.js');
+  output.write(versionLine());
 }
 
 async function appendExtensionHelp(output: Output): Promise<void> {

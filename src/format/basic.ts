@@ -6,7 +6,8 @@
  * and keeps its scan variables across lines, so this is written as the same
  * state machine; each quirk it preserves is named where it lives.
  */
-import { MAPBUF_SIZE, cStringEnds, fgetsEnd, sanitizeUnprintable, scanUnsigned } from '../parse/cscan.js';
+import { MAPBUF_SIZE, cStringEnds, fgetsEnd, scanUnsigned } from '../parse/cscan.js';
+import { sanitizeLine } from '../parse/escape.js';
 import { MappingFields, isSmapsKeyStart, newMappingFields, scanMappingLine } from '../parse/maps.js';
 import { scanFieldKey } from '../parse/smaps-line.js';
 import type { SmapsFieldName } from '../model/fields.js';
@@ -25,10 +26,15 @@ export interface BasicOptions {
   range: { low: U64; high: U64 } | null;
   /** Field 28 of stat: a mapping containing it is "[ stack ]". */
   startStack: U64;
-  /** Device minor of SysV shared memory, or NO_SHM_MINOR. */
-  shmMinor: number;
+  /**
+   * Device minor of SysV shared memory, or NO_SHM_MINOR; a function is
+   * called only for a major-0 "/SYSV" mapping (live, it attaches a segment).
+   */
+  shmMinor: number | (() => number);
   /** -k: print the kernel's names ([heap], [vdso]) instead of "[ anon ]". */
   kernelNames?: boolean;
+  /** isprint() per byte in pmap's locale, asked for when a line needs it; absent: C. */
+  printable?: () => Uint8Array | null;
 }
 
 /**
@@ -165,7 +171,7 @@ export class BasicFormatter {
     }
     // strchr(mapbuf, '\n') only sees a newline before any NUL.
     const hadNewline = lineEnd === chunkEnd && text.charCodeAt(lineEnd - 1) === 0x0a;
-    const line = sanitizeUnprintable(text.slice(pos, hadNewline ? lineEnd - 1 : lineEnd));
+    const line = sanitizeLine(text.slice(pos, hadNewline ? lineEnd - 1 : lineEnd), options.printable);
     const diff = sub(fields.end, fields.start);
     this.diff = diff;
     accountPerms(fields.perms, diff, this.totals);
@@ -233,8 +239,12 @@ interface MappingName {
   offset: number | null;
 }
 
+function shmMinorOf(options: BasicOptions): number {
+  return typeof options.shmMinor === 'number' ? options.shmMinor : options.shmMinor();
+}
+
 function mappingName(line: string, fields: MappingFields, diff: U64, options: BasicOptions): MappingName {
-  if (fields.devMajor === 0 && fields.devMinor === options.shmMinor && line.includes('/SYSV')) {
+  if (fields.devMajor === 0 && line.includes('/SYSV') && fields.devMinor === shmMinorOf(options)) {
     return { text: `  [ shmid=0x${fields.inode.toString(16)} ]`, offset: null };
   }
   const lastSlash = line.lastIndexOf('/');

@@ -1,6 +1,6 @@
 /**
  * The report page: one HTML file holding its CSS, its script (the client in
- * client/report/, bundled with d3-hierarchy and uPlot by scripts/build.mjs
+ * src/format/report-client/, bundled with d3-hierarchy and uPlot by scripts/build.mjs
  * and defined into this module as strings) and its data. It makes no
  * request at view time and opens from a file:// URL.
  */
