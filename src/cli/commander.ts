@@ -1,0 +1,36 @@
+/**
+ * commander for the subcommands: loaded at run time (it is CommonJS that
+ * requires node builtins; see help.ts), with errors turned into a status
+ * instead of process.exit, so each subcommand ends through entry.ts.
+ */
+import { createRequire } from 'node:module';
+
+export type Commander = typeof import('commander');
+export type Command = InstanceType<Commander['Command']>;
+
+export function loadCommander(): Commander {
+  return createRequire(import.meta.url)('commander') as Commander;
+}
+
+/** Usage errors of the subcommands (commander's own errors exit with it too). */
+export const USAGE_STATUS = 1;
+
+/** Parse; returns null when the command should go on, else the exit status (help: 0, errors: 1). */
+export function parseCommand(command: Command, args: readonly string[]): number | null {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => process.stdout.write(text),
+    writeErr: (text) => process.stderr.write(text),
+  });
+  try {
+    command.parse([...args], { from: 'user' });
+    return null;
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : USAGE_STATUS;
+  }
+}
+
+/** One message line on stderr, prefixed with the program and subcommand. */
+export function complain(prefix: string, message: string): void {
+  process.stderr.write(`${prefix}: ${message}\n`);
+}
