@@ -34,3 +34,22 @@ export function parseCommand(command: Command, args: readonly string[]): number 
 export function complain(prefix: string, message: string): void {
   process.stderr.write(`${prefix}: ${message}\n`);
 }
+
+let pipeClosed = false;
+
+/** Whether stdout's reader has gone (EPIPE): the caller ends quietly. */
+export function stdoutClosed(): boolean {
+  return pipeClosed;
+}
+
+/** Write to stdout; a closed pipe is remembered rather than thrown. */
+export function writeOut(text: string): void {
+  if (pipeClosed) return;
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') pipeClosed = true;
+      else throw error;
+    });
+  }
+  process.stdout.write(text);
+}
