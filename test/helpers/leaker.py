@@ -12,7 +12,7 @@ it prints "GREW <n>":
             every page read, so the file mapping grows;
   * thread: one more thread, parked: its stack is a new anonymous mapping with
             a guard page.
-With --steady it grows by itself every 0.3 s (for watch) until stdin closes.
+With --steady it grows by itself every 0.5 s (for watch) until stdin closes.
 The process dies with its parent (PR_SET_PDEATHSIG).
 """
 import ctypes
@@ -79,7 +79,7 @@ grown = 0
 if len(sys.argv) > 2 and sys.argv[2] == "--steady":
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     while True:
-        time.sleep(0.3)
+        time.sleep(0.5)
         grow()
         grown += 1
 for line in sys.stdin:
