@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { classifyForDiff } from '../format/diff-classify.js';
 import type { DiffSide } from '../format/diff.js';
 import type { DiffMapping, ProcessIdentity } from '../model/diff.js';
-import { parseSmaps } from '../parse/smaps.js';
+import { parseSmapsMeasures } from '../parse/smaps-measures.js';
 import { statComm, statStartTime } from '../parse/stat-fields.js';
 import { readProcess } from '../proc/process.js';
 import { ProcFS } from '../proc/procfs.js';
@@ -50,7 +50,7 @@ export function loadFromFs(fs: ProcFS, pid: number, source: string, unixMs: numb
     );
   }
   const startStack = record.stat.startStack;
-  const mappings = parseSmaps(latin1(smaps.data)).map((mapping) => classifyForDiff(mapping, startStack));
+  const mappings = parseSmapsMeasures(latin1(smaps.data)).map((mapping) => classifyForDiff(mapping, startStack));
   const comm = statComm(statText);
   const startTime = statStartTime(statText);
   return {

@@ -100,7 +100,8 @@ class Watcher {
 
   /** One sample: read once through a snapshot sample, so --record costs no second read. */
   private async sampleOnce(): Promise<boolean> {
-    const { sample, missing } = captureSample(this.fs, [this.setup.pid], this.series.samples, CAPTURE);
+    const capture = { ...CAPTURE, skipMaps: this.setup.record === null };
+    const { sample, missing } = captureSample(this.fs, [this.setup.pid], this.series.samples, capture);
     if (missing.length > 0 || !sample.files.has(`${this.setup.pid}/smaps`)) return false;
     this.meta ??= snapshotMeta(this.fs, sample, CAPTURE, TSPMAP_VERSION);
     if (this.setup.record !== null) {

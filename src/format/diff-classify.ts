@@ -5,35 +5,37 @@
  */
 import type { DiffMapping, Measures } from '../model/diff.js';
 import type { SmapsMapping } from '../parse/smaps.js';
+import type { MeasuredMapping } from '../parse/smaps-measures.js';
 import { U64, sub } from '../parse/u64.js';
 import { mappingKind } from './json.js';
 import { categoryOf, objectOf } from './summary.js';
 
 const FILE_KINDS: ReadonlySet<string> = new Set(['file', 'deleted', 'memfd', 'shm']);
 
-/** kB values are far below 2^53 kB; Number() is exact for them. */
-const kB = (mapping: SmapsMapping, key: string): number => Number(mapping.kB.get(key) ?? 0);
-
-function measuresOf(mapping: SmapsMapping): Measures {
+function measuresOf(mapping: MeasuredMapping): Measures {
   const bytes: U64 = sub(mapping.end, mapping.start);
   return {
     size: Number(bytes) / 1024,
-    rss: kB(mapping, 'Rss'),
-    pss: kB(mapping, 'Pss'),
-    uss: kB(mapping, 'Private_Clean') + kB(mapping, 'Private_Dirty'),
-    privateDirty: kB(mapping, 'Private_Dirty'),
-    swap: kB(mapping, 'Swap'),
+    rss: mapping.rss,
+    pss: mapping.pss,
+    uss: mapping.privateClean + mapping.privateDirty,
+    privateDirty: mapping.privateDirty,
+    swap: mapping.swap,
   };
 }
 
-export function classifyForDiff(mapping: SmapsMapping, startStack: U64): DiffMapping {
+/** objectOf() reads only the name and inode of the mapping it is given. */
+const NO_FIELDS = new Map<string, U64>();
+
+export function classifyForDiff(mapping: MeasuredMapping, startStack: U64): DiffMapping {
   const kind = mappingKind(mapping, startStack);
+  const asDetailed: SmapsMapping = { ...mapping, kB: NO_FIELDS, values: NO_FIELDS };
   return {
     name: mapping.name,
     perms: mapping.perms,
     offset: mapping.offset.toString(16),
     fileBacked: FILE_KINDS.has(kind),
-    object: objectOf(kind, mapping),
+    object: objectOf(kind, asDetailed),
     category: categoryOf(kind, mapping.perms, mapping.name),
     measures: measuresOf(mapping),
   };

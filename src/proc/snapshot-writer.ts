@@ -18,6 +18,8 @@ export interface CaptureOptions {
   anonymize: boolean;
   /** Record smaps_rollup instead of smaps: totals only, far cheaper for the target. */
   totalsOnly: boolean;
+  /** Leave maps out (watch without --record reads only smaps): one less copy of a large file. */
+  skipMaps?: boolean;
 }
 
 /** What pmap reads besides the processes, from a tree (live, self/ would be tspmap's own). */
@@ -45,6 +47,8 @@ function mapsFromSmaps(smaps: Buffer): Buffer {
   return Buffer.from(headers.length ? `${headers.join('\n')}\n` : '', 'latin1');
 }
 
+const SMALL_FILE = 1 << 20;
+
 class SampleBuilder {
   readonly files = new Map<string, Buffer>();
   readonly unreadable: Record<string, string> = {};
@@ -63,7 +67,8 @@ class SampleBuilder {
       return null;
     }
     const file = path.slice(path.lastIndexOf('/') + 1);
-    const data = Buffer.from(outcome.data);
+    // A small file is copied out of readWhole()'s 64 KiB buffer so a long series does not keep those.
+    const data = outcome.data.length < SMALL_FILE ? Buffer.from(outcome.data) : outcome.data;
     this.files.set(path, this.options.anonymize ? anonymized(file, data) : data);
     return data;
   }
@@ -78,7 +83,9 @@ class SampleBuilder {
     this.take(`${dir}/cmdline`, () => fs.readProcessFile(dir, 'cmdline', CMDLINE_BUFFER));
     const detail = this.options.totalsOnly ? 'smaps_rollup' : 'smaps';
     const smaps = this.take(`${dir}/${detail}`, () => fs.readProcessFile(dir, detail));
-    if (this.options.live && smaps !== null && detail === 'smaps') {
+    if (this.options.skipMaps) {
+      // nothing: the caller needs smaps only
+    } else if (this.options.live && smaps !== null && detail === 'smaps') {
       this.take(`${dir}/maps`, () => ({ ok: true, data: mapsFromSmaps(smaps) }));
     } else {
       this.take(`${dir}/maps`, () => fs.readProcessFile(dir, 'maps'));
