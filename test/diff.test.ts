@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Leaker, startLeaker } from './helpers/leaker.js';
 import { TSPMAP_BIN, cleanEnv, runCommand, runTspmap } from './helpers/run.js';
+import { schemaValidator } from './helpers/schema.js';
+
+const validDiff = schemaValidator('tspmap-diff.schema.json');
 
 const scratch = mkdtempSync(join(tmpdir(), 'tspmap-diff-'));
 const leakers: Leaker[] = [];
@@ -44,7 +47,9 @@ async function diffJson(args: string[]): Promise<DiffDoc> {
   const result = await runTspmap(['diff', '--json', ...args], cleanEnv());
   expect(result.stderr.toString()).toBe('');
   expect(result.status).toBe(0);
-  return JSON.parse(result.stdout.toString()) as DiffDoc;
+  const doc = JSON.parse(result.stdout.toString()) as DiffDoc;
+  validDiff(doc);
+  return doc;
 }
 
 describe('diff names what a leaking process grew', () => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, cleanEnv, runCommand, runTspmap } from './helpers/run.js';
+import { schemaValidator } from './helpers/schema.js';
 
 const FIXTURES = join(REPO_ROOT, 'fixtures');
 const scratch = mkdtempSync(join(tmpdir(), 'tspmap-snapshot-'));
@@ -115,6 +116,12 @@ describe('series and --at', () => {
     const listing = await runCommand('tar', ['tzf', file], cleanEnv());
     const sampleFiles = listing.stdout.toString().split('\n').filter((line) => line.endsWith('sample.json'));
     expect(sampleFiles).toEqual(['samples/000000/sample.json', 'samples/000001/sample.json', 'samples/000002/sample.json']);
+    const entry = async (name: string): Promise<unknown> => JSON.parse((await runCommand('tar', ['xzOf', file, name], cleanEnv())).stdout.toString());
+    const meta = (await entry('tspmap-snapshot.json')) as { samples: number; source: string };
+    schemaValidator('tspmap-snapshot.schema.json')(meta);
+    expect(meta.samples).toBe(3);
+    expect(meta.source).toBe('tree');
+    for (const name of sampleFiles) schemaValidator('tspmap-snapshot.schema.json', '/$defs/sample')(await entry(name));
     const expected = await runTspmap(['--proc-root', tree, '-x', pid], cleanEnv());
     for (const at of ['0', '2', '-1', new Date(Date.now() + 60_000).toISOString()]) {
       const result = await runTspmap(['--snapshot', file, '--at', at, '-x', pid], cleanEnv());
@@ -184,3 +191,50 @@ function flip(bytes: Buffer): Buffer {
   for (let i = Math.floor(copy.length / 2); i < Math.floor(copy.length / 2) + 16; i++) copy[i] = copy[i]! ^ 0xff;
   return copy;
 }
+
+describe('live snapshots and --anonymize', () => {
+  it('a snapshot of a frozen live process renders as /usr/bin/pmap prints it', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      process.kill(child.pid!, 'SIGSTOP');
+      const file = join(scratch, 'live.tar.gz');
+      const recorded = await runTspmap(['record', '-o', file, String(child.pid)], cleanEnv());
+      expect(recorded.status).toBe(0);
+      // -X and -XX show Pss, which moves whenever another process maps or
+      // unmaps a shared library, frozen target or not; the tree round-trip
+      // above covers them byte for byte.
+      for (const mode of [[], ['-x'], ['-d'], ['-q', '-x'], ['-p']]) {
+        const pmap = await runCommand('/usr/bin/pmap', [...mode, String(child.pid)], cleanEnv());
+        const fromSnapshot = await runTspmap(['--snapshot', file, ...mode, String(child.pid)], cleanEnv());
+        expectBytes(fromSnapshot.stdout, pmap.stdout, `pmap ${mode.join(' ')}`);
+        expect(fromSnapshot.status).toBe(pmap.status);
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('--anonymize hashes names stably and keeps every number', async () => {
+    const tree = join('fixtures', 'python3', 'tree');
+    const pids = pidsOf(join(REPO_ROOT, tree));
+    const first = join(scratch, 'anon-1.tar.gz');
+    const second = join(scratch, 'anon-2.tar.gz');
+    for (const file of [first, second]) {
+      expect((await runTspmap(['record', '--anonymize', '--proc-root', tree, '-o', file, ...pids], cleanEnv())).status).toBe(0);
+    }
+    const listing = await runCommand('sh', ['-c', `tar xzOf "${first}" | tr '\\0' '\\n'`], cleanEnv());
+    const content = listing.stdout.toString('latin1');
+    expect(content).not.toMatch(/python|\/usr\/lib|libc\.so/);
+    expect(content).toMatch(/\[heap\]/);
+    const plain = await runTspmap(['--proc-root', tree, '-x', ...pids], cleanEnv());
+    const hidden = await runTspmap(['--snapshot', first, '-x', ...pids], cleanEnv());
+    const totalLine = (text: string): string => text.trim().split('\n').pop()!;
+    expect(totalLine(hidden.stdout.toString())).toBe(totalLine(plain.stdout.toString()));
+    expect(hidden.stdout.toString()).toMatch(/ h[0-9a-f]{10}\n/);
+    const diff = await runTspmap(['diff', '--json', `${first}@0`, `${second}@0`, '--pid', pids[0]!], cleanEnv());
+    const doc = JSON.parse(diff.stdout.toString()) as { mappings: unknown[]; reusedPid: string | null };
+    expect(doc.mappings).toEqual([]);
+  });
+});

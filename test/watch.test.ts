@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Leaker, startLeaker } from './helpers/leaker.js';
 import { RunResult, TSPMAP_BIN, cleanEnv, runCommand, runTspmap } from './helpers/run.js';
+import { schemaValidator } from './helpers/schema.js';
+
+const validLine = schemaValidator('tspmap-watch.schema.json');
 
 const scratch = mkdtempSync(join(tmpdir(), 'tspmap-watch-'));
 const leakers: Leaker[] = [];
@@ -33,8 +36,11 @@ interface Line {
   suspects: string[];
 }
 
-const lines = (result: RunResult): Line[] =>
-  result.stdout.toString().trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Line);
+function lines(result: RunResult): Line[] {
+  const parsed = result.stdout.toString().trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Line);
+  parsed.forEach(validLine);
+  return parsed;
+}
 
 /** Start watch piped, call `act` once the first line arrived, collect everything. */
 function watchPiped(args: string[], act: (child: ReturnType<typeof spawn>) => void): Promise<RunResult> {
