@@ -29,11 +29,15 @@ const NO_FIELDS = new Map<string, U64>();
 
 export function classifyForDiff(mapping: MeasuredMapping, startStack: U64): DiffMapping {
   const kind = mappingKind(mapping, startStack);
-  const asDetailed: SmapsMapping = { ...mapping, kB: NO_FIELDS, values: NO_FIELDS };
+  // A fixed-shape literal, not a spread: this runs once per mapping per watch sample.
+  const asDetailed: SmapsMapping = {
+    start: mapping.start, end: mapping.end, perms: mapping.perms, offset: mapping.offset, devMajor: mapping.devMajor,
+    devMinor: mapping.devMinor, inode: mapping.inode, name: mapping.name, kB: NO_FIELDS, values: NO_FIELDS,
+  };
   return {
     name: mapping.name,
     perms: mapping.perms,
-    offset: mapping.offset.toString(16),
+    offset: typeof mapping.offset === 'number' && mapping.offset === 0 ? '0' : mapping.offset.toString(16),
     fileBacked: FILE_KINDS.has(kind),
     object: objectOf(kind, asDetailed),
     category: categoryOf(kind, mapping.perms, mapping.name),

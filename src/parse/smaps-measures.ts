@@ -23,6 +23,12 @@ const FIELDS: ReadonlyArray<readonly [string, Field]> = [
   ['Rss:', 'rss'], ['Pss:', 'pss'], ['Private_Clean:', 'privateClean'], ['Private_Dirty:', 'privateDirty'], ['Swap:', 'swap'],
 ];
 
+const startingWith = (letter: string): ReadonlyArray<readonly [string, Field]> => FIELDS.filter(([key]) => key[0] === letter);
+const R_FIELDS = startingWith('R');
+const P_FIELDS = startingWith('P');
+const S_FIELDS = startingWith('S');
+const NONE: ReadonlyArray<readonly [string, Field]> = [];
+
 /** The decimal number after the key, skipping blanks; 0 when there is none. */
 function numberAfter(text: string, pos: number, end: number): number {
   while (pos < end && (text.charCodeAt(pos) === 0x20 || text.charCodeAt(pos) === 0x09)) pos++;
@@ -46,7 +52,9 @@ export function parseSmapsMeasures(text: string): MeasuredMapping[] {
     if (first >= 0x41 && first <= 0x5a) {
       // A key line ("Rss:     12 kB"): only the five totals matter here.
       if (current) {
-        for (const [key, field] of FIELDS) {
+        // Only keys starting with R, P or S can be one of the five.
+        const candidates = first === 0x52 ? R_FIELDS : first === 0x50 ? P_FIELDS : first === 0x53 ? S_FIELDS : NONE;
+        for (const [key, field] of candidates) {
           if (text.startsWith(key, pos)) {
             current[field] = numberAfter(text, pos + key.length, end);
             break;
