@@ -71,12 +71,13 @@ describe('watch names what a leaking process grows', () => {
     expect(samples.map((line) => line.sample)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const last = samples[6]!;
     const object = (name: string) => last.objects.find((row) => row.object === name)!;
-    // The leaker adds 20 MiB of heap, 16 MiB anon and 4 MiB of file every 0.5 s.
-    expect(object('[heap]').change_kB).toBeGreaterThan(5 * 20 * 1024);
-    expect(object('[anon]').change_kB).toBeGreaterThan(5 * 16 * 1024);
-    expect(object(join(scratch, 'steady.dat')).change_kB).toBeGreaterThanOrEqual(5 * 4 * 1024);
-    // ~40 MiB per 0.5 s is ~4.8 GB/min; the fit must land in that order.
-    expect(last.totals.rss!.perMinute_kB).toBeGreaterThan(2_000_000);
+    // The leaker adds 20 MiB of heap, 16 MiB anon and 4 MiB of file every
+    // 0.5 s; 3.6 s of samples see at least 3 rounds even on a loaded machine.
+    expect(object('[heap]').change_kB).toBeGreaterThan(3 * 20 * 1024);
+    expect(object('[anon]').change_kB).toBeGreaterThan(3 * 16 * 1024);
+    expect(object(join(scratch, 'steady.dat')).change_kB).toBeGreaterThanOrEqual(3 * 4 * 1024);
+    // At most ~40 MiB per 0.5 s is ~4.8 GB/min; the fit must land in that order.
+    expect(last.totals.rss!.perMinute_kB).toBeGreaterThan(1_000_000);
     expect(last.totals.rss!.perMinute_kB).toBeLessThan(8_000_000);
     expect(last.suspects).toEqual(expect.arrayContaining(['[heap]', '[anon]', join(scratch, 'steady.dat')]));
     // Too few samples to suspect anything yet.
