@@ -26,6 +26,8 @@ function extensionCommand({ Command, Option }: Commander): InstanceType<Commande
     new Option('--color[=WHEN]', 'colour the output: auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'),
   );
   command.addOption(new Option('--proc-root DIR', 'read DIR instead of /proc, e.g. a copied /proc tree'));
+  command.addOption(new Option('--snapshot FILE', 'read a snapshot written by `tspmap record` instead of /proc'));
+  command.addOption(new Option('--at N|TIME', 'with --snapshot: sample N of a series (0 first, -1 last) or the last one taken by TIME'));
   command.addOption(new Option('-k, --use-kernel-name', 'show the kernel\'s names for special mappings ([heap], [vdso], ...) instead of "[ anon ]"'));
   return command;
 }
