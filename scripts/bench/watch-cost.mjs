@@ -67,10 +67,21 @@ await sleep(2000);
 const atDefault = await runWatch(['--count', '8']);
 const duringDefault = rate(Date.parse(atDefault.lines[0].time), Date.parse(atDefault.lines.at(-1).time));
 
+const pmapCpu = await new Promise((resolve) => {
+  const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', '/usr/bin/pmap', '-X', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let cpu = 0;
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    const match = /^CPU ([0-9.]+) ([0-9.]+)$/.exec(line);
+    if (match) cpu = Number(match[1]) + Number(match[2]);
+  });
+  child.on('close', () => resolve(cpu));
+});
+
 const pct = (during) => `${((1 - during / baseline) * 100).toFixed(1)}%`;
 console.log(`target: ${mappings} mappings, PID ${pid}; smaps of one sample ${backToBack.lines[0].totals.size.kB} kB mapped`);
 console.log(`watch, one sample (median of ${gaps.length}): ${perSample} ms (min ${gaps[0]}, max ${gaps.at(-1)})`);
 console.log(`watch, CPU per sample (user+sys, 12 samples minus 1): ${(cpuPerSample * 1000).toFixed(0)} ms; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} CPUs`);
+console.log(`for comparison, one /usr/bin/pmap -X of the same process: ${(pmapCpu * 1000).toFixed(0)} ms CPU`);
 console.log(`target throughput: ${baseline.toFixed(0)} mmap+munmap/s alone`);
 console.log(`  with watch sampling back to back: ${duringBackToBack.toFixed(0)}/s (slowdown ${pct(duringBackToBack)})`);
 console.log(`  with watch at the default --interval 1s: ${duringDefault.toFixed(0)}/s (slowdown ${pct(duringDefault)})`);
