@@ -28,12 +28,23 @@ createInterface({ input: target.stdout }).on('line', (line) => {
   if (tag === 'OPS') windows.push({ t: Number(a), ops: Number(b) });
 });
 const { pid, mappings } = await readyPromise;
+
+// A control: an idle process just as big. Watching it costs the same CPU but
+// takes another process's lock, so the measured target's slowdown while the
+// control is watched is CPU contention alone; the difference is the lock.
+const control = spawn('python3', [join(ROOT, 'scripts/bench/bigproc.py'), 'big', String(MAPPINGS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+process.on('exit', () => control.kill('SIGKILL'));
+const controlPid = await new Promise((resolve) => {
+  createInterface({ input: control.stdout }).on('line', (line) => {
+    if (line.startsWith('READY')) resolve(Number(line.split(' ')[1]));
+  });
+});
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function runWatch(args) {
+function runWatch(args, watched = pid) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, TSPMAP, 'watch', String(pid), '--ndjson', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, TSPMAP, 'watch', String(watched), '--ndjson', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines = [];
     let cpu = 0;
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line)));
@@ -77,6 +88,14 @@ const pmapCpu = await new Promise((resolve) => {
   child.on('close', () => resolve(cpu));
 });
 
+await sleep(2000);
+const controlBackToBack = await runWatch(['--interval', '1ms', '--count', '12'], controlPid);
+const controlTimes = controlBackToBack.lines.map((line) => Date.parse(line.time));
+const duringControlBackToBack = rate(controlTimes[1], controlTimes.at(-1));
+await sleep(2000);
+const controlDefault = await runWatch(['--count', '8'], controlPid);
+const duringControlDefault = rate(Date.parse(controlDefault.lines[0].time), Date.parse(controlDefault.lines.at(-1).time));
+
 const pct = (during) => `${((1 - during / baseline) * 100).toFixed(1)}%`;
 console.log(`target: ${mappings} mappings, PID ${pid}; smaps of one sample ${backToBack.lines[0].totals.size.kB} kB mapped`);
 console.log(`watch, one sample (median of ${gaps.length}): ${perSample} ms (min ${gaps[0]}, max ${gaps.at(-1)})`);
@@ -85,5 +104,8 @@ console.log(`for comparison, one /usr/bin/pmap -X of the same process: ${(pmapCp
 console.log(`target throughput: ${baseline.toFixed(0)} mmap+munmap/s alone`);
 console.log(`  with watch sampling back to back: ${duringBackToBack.toFixed(0)}/s (slowdown ${pct(duringBackToBack)})`);
 console.log(`  with watch at the default --interval 1s: ${duringDefault.toFixed(0)}/s (slowdown ${pct(duringDefault)})`);
+console.log(`control, watch on another idle 61k-mapping process (CPU contention only):`);
+console.log(`  back to back: ${duringControlBackToBack.toFixed(0)}/s (slowdown ${pct(duringControlBackToBack)}); at 1s: ${duringControlDefault.toFixed(0)}/s (slowdown ${pct(duringControlDefault)})`);
 target.kill('SIGKILL');
+control.kill('SIGKILL');
 process.exit(0);

@@ -4,6 +4,7 @@
  * module, and so commander, is loaded only when --help is given.
  */
 import { createRequire } from 'node:module';
+import { SUBCOMMAND_NAMES } from './subcommands.js';
 
 type Commander = typeof import('commander');
 
@@ -42,5 +43,6 @@ export function extensionHelp(): string {
   const items = helper
     .visibleOptions(command)
     .map((option) => helper.formatItem(helper.optionTerm(option), termWidth, helper.optionDescription(option), helper));
-  return `\ntspmap extensions:\n${items.join('\n')}\n\nFor the extensions see tspmap(1).\n`;
+  const subcommands = SUBCOMMAND_NAMES.length ? `\nSubcommands (tspmap NAME --help): ${SUBCOMMAND_NAMES.join(', ')}\n` : '';
+  return `\ntspmap extensions:\n${items.join('\n')}\n${subcommands}\nFor the extensions see tspmap(1).\n`;
 }
