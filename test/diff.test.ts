@@ -164,3 +164,37 @@ describe('--fail-over in a shell script', () => {
     expect(result.status).toBe(2);
   });
 });
+
+describe('matching keys (pure)', async () => {
+  const { diffMappings, mappingKey, reusedPidProblem } = await import('../src/model/diff.js');
+  const measures = (rss: number) => ({ size: 4, rss, pss: rss, uss: rss, privateDirty: rss, swap: 0 });
+  const mapping = (name: string, perms: string, offset: string, fileBacked: boolean, rss: number) => ({
+    name, perms, offset, fileBacked, object: name || '[anon]', category: fileBacked ? 'file data' : 'private anon', measures: measures(rss),
+  });
+
+  it('ignores addresses and " (deleted)", keeps offsets of files only', () => {
+    expect(mappingKey(mapping('/usr/lib/libc.so.6 (deleted)', 'r-xp', '26000', true, 0))).toBe('/usr/lib/libc.so.6 r-xp @26000');
+    expect(mappingKey(mapping('', 'rw-p', '7f0000000', false, 0))).toBe('[anon] rw-p');
+    expect(mappingKey(mapping('[anon:arena]', 'rw-p', '0', false, 0))).toBe('[anon:arena] rw-p');
+  });
+
+  it('merges duplicates and counts them, sorted by the largest change', () => {
+    const before = [mapping('', 'rw-p', '0', false, 10), mapping('/a', 'r--p', '0', true, 5)];
+    const after = [mapping('', 'rw-p', '0', false, 10), mapping('', 'rw-p', '0', false, 30), mapping('/b', 'r--p', '0', true, 1)];
+    const result = diffMappings(before, after, 'rss');
+    expect(result.mappings.map((row) => [row.label, row.change, row.countBefore, row.countAfter, row.delta.rss])).toEqual([
+      ['[anon] rw-p', 'changed', 1, 2, 30],
+      ['/a r--p @0', 'removed', 1, 0, -5],
+      ['/b r--p @0', 'added', 0, 1, 1],
+    ]);
+    expect(result.total.delta.rss).toBe(26);
+  });
+
+  it('reports a reused PID and a PID from another boot', () => {
+    const a = { pid: 7, startTime: '100', bootId: 'x', comm: 'sleep' };
+    expect(reusedPidProblem(a, { ...a })).toBeNull();
+    expect(reusedPidProblem(a, { ...a, pid: 8, startTime: '200' })).toBeNull();
+    expect(reusedPidProblem(a, { ...a, startTime: '200', comm: 'python3' })).toBe("PID 7 was reused: 'sleep' started at tick 100, 'python3' at tick 200");
+    expect(reusedPidProblem(a, { ...a, bootId: 'y' })).toMatch(/two different boots/);
+  });
+});

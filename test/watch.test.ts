@@ -157,3 +157,28 @@ describe('watch --record', () => {
     expect(rendered.stdout.toString()).toMatch(new RegExp(`^${child.pid}: +\\S*python3\\S* `));
   });
 });
+
+describe('the leak-suspect rule', async () => {
+  const { trendOf } = await import('../src/model/trend.js');
+  const series = (values: number[]) => values.map((value, i) => ({ t: i * 1000, value }));
+
+  it('marks steady growth once there are enough samples', () => {
+    expect(trendOf(series([100, 110, 120, 130]), 5).suspect).toBe(false);
+    const steady = trendOf(series([100, 110, 120, 130, 140]), 5);
+    expect(steady.suspect).toBe(true);
+    expect(steady.perMinute).toBeCloseTo(600, 6);
+    expect(steady.change).toBe(40);
+  });
+
+  it('does not mark a cache filled once, a sawtooth or a shrinking value', () => {
+    expect(trendOf(series([100, 100, 500, 500, 500, 500]), 5).suspect).toBe(false);
+    expect(trendOf(series([100, 200, 100, 200, 100, 200]), 5).suspect).toBe(false);
+    expect(trendOf(series([500, 400, 300, 200, 100]), 5).suspect).toBe(false);
+  });
+
+  it('tolerates a few flat or falling steps in a rising series', () => {
+    const noisy = trendOf(series([100, 120, 115, 140, 160, 160, 190]), 5);
+    expect(noisy.growingSteps).toBe(4);
+    expect(noisy.suspect).toBe(true);
+  });
+});

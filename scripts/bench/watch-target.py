@@ -6,8 +6,8 @@
 Builds about TOTAL mappings the way bigproc.py does, prints
 "READY <pid> <mappings>", then loops forever doing work that needs the
 mmap lock the kernel takes while smaps is read: mmap, touch and munmap of a
-64 KiB region. Every 0.1 s it prints "OPS <unix-ms> <count>", the operations
-done in that tenth of a second, so the benchmark can compare throughput
+64 KiB region. Every 0.1 s it prints "OPS <unix-ms> <count> <max-us>", the operations
+done in that tenth of a second and the longest one in microseconds, so the benchmark can compare throughput
 with and without `tspmap watch` sampling it.
 """
 import importlib.util
@@ -37,15 +37,19 @@ def main():
     print(f"READY {os.getpid()} {bigproc.count_maps()}", flush=True)
     window_end = time.monotonic() + 0.1
     ops = 0
+    longest = 0.0
     while True:
+        began = time.monotonic()
         region = mmap.mmap(-1, 65536)
         region[0] = 1
         region.close()
         ops += 1
         now = time.monotonic()
+        longest = max(longest, now - began)
         if now >= window_end:
-            print(f"OPS {int(time.time() * 1000)} {ops}", flush=True)
+            print(f"OPS {int(time.time() * 1000)} {ops} {int(longest * 1e6)}", flush=True)
             ops = 0
+            longest = 0.0
             window_end = now + 0.1
 
 

@@ -1,10 +1,11 @@
 /**
  * Growth over a series of samples (pure): a least-squares slope per minute
  * and the leak-suspect rule of `tspmap watch`. A value is a leak suspect
- * when it has at least `minSamples` samples, grew in most steps between
- * them (more than half) and its fitted slope is positive: a single jump
- * (a cache filled once) grows in one step only, a sawtooth (a pool that is
- * freed) has a flat slope, and neither is marked.
+ * when it has at least `minSamples` samples, grew in at least two thirds
+ * of the steps between them, ends above where it started and its fitted
+ * slope is positive: a single jump (a cache filled once) grows in one step
+ * only, a sawtooth (a pool filled and freed) grows in half its steps, and
+ * neither is marked.
  */
 
 export interface Point {
@@ -57,6 +58,6 @@ export function trendOf(points: readonly Point[], minSamples: number): Trend {
   for (let i = 1; i < points.length; i++) if (points[i]!.value > points[i - 1]!.value) growingSteps++;
   const steps = Math.max(points.length - 1, 0);
   const perMinute = slopePerMinute(points);
-  const suspect = points.length >= minSamples && perMinute > 0 && growingSteps * 2 > steps;
+  const suspect = points.length >= minSamples && perMinute > 0 && last > first && growingSteps * 3 >= steps * 2;
   return { first, last, change: last - first, perMinute, growingSteps, steps, suspect };
 }
