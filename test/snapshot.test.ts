@@ -238,3 +238,23 @@ describe('live snapshots and --anonymize', () => {
     expect(doc.mappings).toEqual([]);
   });
 });
+
+describe('record until exit, and missing processes', () => {
+  it('--until-exit samples a live process until it exits', async () => {
+    const file = join(scratch, 'until-exit.tar.gz');
+    const script = `sleep 1.2 & "${process.execPath}" "${join(REPO_ROOT, 'bin', 'tspmap.js')}" record --until-exit --every 300ms -o "${file}" $!; echo "status $?"`;
+    const result = await runCommand('sh', ['-c', script], cleanEnv());
+    expect(result.stdout.toString()).toBe('status 0\n');
+    const samples = Number(/wrote (\d+) samples of 1 process/.exec(result.stderr.toString())?.[1]);
+    expect(samples).toBeGreaterThanOrEqual(2);
+    expect(samples).toBeLessThanOrEqual(6);
+  });
+
+  it('a PID that does not exist: one line, status 42, no file', async () => {
+    const file = join(scratch, 'none.tar.gz');
+    const result = await runTspmap(['record', '-o', file, '999999999'], cleanEnv());
+    expect(result.stderr.toString()).toBe('tspmap record: no such process: 999999999\n');
+    expect(result.status).toBe(42);
+    expect(existsSync(file)).toBe(false);
+  });
+});
