@@ -182,3 +182,17 @@ describe('the leak-suspect rule', async () => {
     expect(noisy.suspect).toBe(true);
   });
 });
+
+describe('watch on a terminal, interrupted', () => {
+  it('Ctrl-C leaves the last frame, prints a summary and exits 130', async () => {
+    const child = await steadyLeaker('tty-int.dat');
+    const command = `timeout --preserve-status -s INT 2.5 "${process.execPath}" "${TSPMAP_BIN}" watch ${child.pid} --interval 300ms`;
+    const result = await runCommand('script', ['-qec', command, '/dev/null'], cleanEnv({ TERM: 'xterm' }));
+    const screen = result.stdout.toString().replace(/\r/g, '');
+    const afterLastFrame = screen.slice(screen.lastIndexOf('(Ctrl-C stops with a summary)'));
+    expect(afterLastFrame).toMatch(new RegExp(`\\nSummary of PID ${child.pid} \\(python3\\): \\d+ samples over \\d+\\.\\ds; RSS \\d+ -> \\d+ kB \\(\\+\\d+, \\+\\d+\\.\\d kB/min\\)\\n`));
+    expect(afterLastFrame).toMatch(/^\[heap\] +\d+ +\+\d+/m);
+    expect(afterLastFrame).toMatch(/\ntspmap watch: interrupted after \d+ samples/);
+    expect(result.status).toBe(130);
+  });
+});
