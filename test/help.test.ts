@@ -41,7 +41,7 @@ describe('help', () => {
     const text = extensionHelp();
     expect(text.startsWith('\ntspmap extensions:\n')).toBe(true);
     const terms = [...text.matchAll(/^ {2}(\S.*?) {2,}\S/gm)].map((m) => m[1]);
-    expect(terms).toEqual(['--json', '--summary', '--rules FILE', '--color[=WHEN]', '--proc-root DIR', '-k, --use-kernel-name']);
+    expect(terms).toEqual(['--json', '--summary', '--rules FILE', '--color[=WHEN]', '--proc-root DIR', '--snapshot FILE', '--at N|TIME', '-k, --use-kernel-name']);
     // Descriptions start in one column, and wrapped lines stay in it.
     const column = text.split('\n').filter((line) => /^ {2}-/.test(line)).map((line) => line.search(/(?<=\S) {2,}\S/) + line.slice(line.search(/(?<=\S) {2,}\S/)).search(/\S/));
     expect(new Set(column).size).toBe(1);

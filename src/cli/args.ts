@@ -31,6 +31,9 @@ export interface PmapOptions {
   rulesFile: string | null;
   color: ColorMode;
   procRoot: string | null;
+  /** --snapshot FILE and --at N|TIME: read one sample of a snapshot file instead of /proc. */
+  snapshot: string | null;
+  at: string | null;
   operands: string[];
 }
 
@@ -66,6 +69,8 @@ const LONG_OPTIONS: readonly LongOption[] = [
   { name: 'color', has: 'optional', key: 'color', exactOnly: true },
   { name: 'colour', has: 'optional', key: 'color', exactOnly: true },
   { name: 'proc-root', has: 'required', key: 'proc-root', exactOnly: true },
+  { name: 'snapshot', has: 'required', key: 'snapshot', exactOnly: true },
+  { name: 'at', has: 'required', key: 'at', exactOnly: true },
 ];
 
 function defaults(): PmapOptions {
@@ -73,7 +78,7 @@ function defaults(): PmapOptions {
     extended: false, xLevel: 0, device: false, quiet: false, showPath: false,
     readRc: false, readRcFrom: false, createRc: false, createRcTo: false, rcFile: null,
     range: { low: 0, high: U64_MAX }, kernelNames: false,
-    json: false, summary: false, rulesFile: null, color: 'never', procRoot: null, operands: [],
+    json: false, summary: false, rulesFile: null, color: 'never', procRoot: null, snapshot: null, at: null, operands: [],
   };
 }
 
@@ -154,6 +159,8 @@ export function parseArguments(args: readonly string[], posixlyCorrect: boolean,
       case 'summary': options.summary = true; break;
       case 'rules': options.rulesFile = event.value ?? ''; break;
       case 'proc-root': options.procRoot = event.value ?? ''; break;
+      case 'snapshot': options.snapshot = event.value ?? ''; break;
+      case 'at': options.at = event.value ?? ''; break;
       case 'color': {
         const mode = event.value ?? 'auto';
         if (!COLOR_MODES.includes(mode)) {

@@ -6,6 +6,7 @@
  * -V stays pmap's) adds.
  */
 import { TSPMAP_VERSION } from '../format/json.js';
+import { SUBCOMMAND_NAMES } from './subcommands.js';
 
 /** Fixed so the text does not depend on the terminal's width. */
 const HELP_WIDTH = 80;
@@ -19,6 +20,8 @@ const EXTENSION_OPTIONS: ReadonlyArray<readonly [term: string, description: stri
   ['--rules FILE', 'with --summary or --json: classification rules (JSON) tried before the built-in ones'],
   ['--color[=WHEN]', 'colour the output (opt-in: without this option no colour, even on a terminal): WHEN is auto (the default: on a terminal, after FORCE_COLOR and NO_COLOR), always or never; also --colour'],
   ['--proc-root DIR', 'read DIR instead of /proc, e.g. a copied /proc tree'],
+  ['--snapshot FILE', 'read a snapshot written by `tspmap record` instead of /proc'],
+  ['--at N|TIME', 'with --snapshot: sample N of a series (0 first, -1 last) or the last one taken by TIME'],
   ['-k, --use-kernel-name', 'show the kernel\'s names for special mappings ([heap], [vdso], ...) instead of "[ anon ]"'],
 ];
 
@@ -46,7 +49,8 @@ export function extensionHelp(): string {
       .map((line, index) => (index === 0 ? INDENT + term.padEnd(termWidth) : ' '.repeat(column)) + line)
       .join('\n'),
   );
-  return `\ntspmap extensions:\n${items.join('\n')}\n\nFor the extensions see tspmap(1).\n`;
+  const subcommands = SUBCOMMAND_NAMES.length ? `\nSubcommands (tspmap NAME --help): ${SUBCOMMAND_NAMES.join(', ')}\n` : '';
+  return `\ntspmap extensions:\n${items.join('\n')}\n${subcommands}\nFor the extensions see tspmap(1).\n`;
 }
 
 /** The second line of --version, so that bug reports can name the release. */

@@ -86,10 +86,11 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const pids = pidOutcome.pids;
   if (pids.length < 1 || pids.length > MAX_PIDS) fail(name, MESSAGES.libraryFailed);
 
-  const fs = new ProcFS(options.procRoot ?? DEFAULT_PROC_ROOT);
-  const live = options.procRoot === null;
+  const snapshot = options.snapshot !== null || options.at !== null ? await openSnapshotOption(options, name) : null;
+  const fs = snapshot ?? new ProcFS(options.procRoot ?? DEFAULT_PROC_ROOT);
+  const live = snapshot ? snapshot.live : options.procRoot === null;
   // A mistyped --proc-root would otherwise look like "no such process".
-  const rootProblem = live ? null : fs.rootProblem();
+  const rootProblem = options.procRoot === null ? null : fs.rootProblem();
   if (rootProblem !== null) fail(name, `--proc-root '${options.procRoot}': ${rootProblem}`);
   const treeShmMinor = live ? null : shmMinorFromTree(fs);
   const shmMinorOf = lazyLiveShmMinor(fs);
@@ -169,6 +170,19 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   }
   if (records.length < pids.length) status |= EXIT.missing;
   return status;
+}
+
+/** --snapshot FILE [--at N|TIME]: one sample of a snapshot file (loaded only when named). */
+async function openSnapshotOption(options: PmapOptions, name: string): Promise<ProcFS & { live: boolean }> {
+  if (options.snapshot === null) fail(name, '--at needs --snapshot FILE');
+  if (options.procRoot !== null) fail(name, '--snapshot and --proc-root cannot be used together');
+  const { openSnapshot, SnapshotError } = await import('../proc/snapshot-open.js');
+  try {
+    return await openSnapshot(options.snapshot ?? '', options.at);
+  } catch (error) {
+    if (error instanceof SnapshotError) fail(name, error.message);
+    throw error;
+  }
 }
 
 function checkExclusions(options: PmapOptions, name: string): void {

@@ -15,6 +15,9 @@ export interface Subcommand {
 
 /** One line per subcommand: its name and how to load it. */
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = {
+  record: () => import('./record.js'),
+  diff: () => import('./diff.js'),
+  watch: () => import('./watch.js'),
   report: () => import('./report.js'),
 };
 
