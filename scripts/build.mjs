@@ -14,6 +14,9 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
+  // commander and prom-client are CommonJS requiring node builtins, which an
+  // ESM bundle cannot do: they stay runtime dependencies, imported lazily.
+  external: ['commander', 'prom-client'],
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -15,6 +15,8 @@ export interface Subcommand {
 
 /** One line per subcommand: its name and how to load it. */
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = {
+  metrics: () => import('./metrics.js'),
+  serve: () => import('./serve.js'),
 };
 
 /** The subcommand named by the first argument, if any. */
