@@ -143,6 +143,7 @@ export class Collector {
     const resident = residentOf(identity.status);
     if (this.options.rollup && this.rollupTrusted !== false) {
       const rolled = this.readRollup(identity.pid, resident);
+      if (this.rollupTrusted === false) return this.readSmaps(identity, resident);
       if (rolled.kind !== 'usage' || this.rollupTrusted === true) return rolled;
       const full = this.readSmaps(identity, resident);
       if (full.kind !== 'usage') return rolled;
