@@ -6,7 +6,7 @@
  * never a message. Reads are synchronous, so the loop yields to the event
  * loop now and then and stops at its deadline, publishing what it has.
  */
-import { parseSmaps } from '../parse/smaps.js';
+import { ScannedMapping, SmapsUsageScanner } from '../parse/smaps-usage.js';
 import { parseMapsEntries } from '../parse/maps.js';
 import { parseStat } from '../parse/stat.js';
 import { parseTgid } from '../parse/status.js';
@@ -17,7 +17,7 @@ import { categoryOfMapping } from '../format/metrics-categories.js';
 import { Grouping, ProcessNaming, groupOf } from '../format/metrics-grouping.js';
 import { cmdlineArgs, decodeBytes } from '../format/json.js';
 import {
-  GroupSample, ProcessUsage, ResidentByType, addToGroup, emptyGroup, rollupAgrees, totalOf, usageFromRollup, usageFromSmaps,
+  GroupSample, ProcessUsage, ResidentByType, UsageBuilder, addToGroup, emptyGroup, rollupAgrees, totalOf, usageFromRollup,
 } from '../format/metrics-usage.js';
 import type { ScrapeFacts } from '../format/metrics-exposition.js';
 
@@ -143,7 +143,8 @@ export class Collector {
     const resident = residentOf(identity.status);
     if (this.options.rollup && this.rollupTrusted !== false) {
       const rolled = this.readRollup(identity.pid, resident);
-      if (this.rollupTrusted === false) return this.readSmaps(identity, resident);
+      // readRollup() may have just learnt that this kernel has no smaps_rollup.
+      if ((this.rollupTrusted as boolean | null) === false) return this.readSmaps(identity, resident);
       if (rolled.kind !== 'usage' || this.rollupTrusted === true) return rolled;
       const full = this.readSmaps(identity, resident);
       if (full.kind !== 'usage') return rolled;
@@ -158,12 +159,14 @@ export class Collector {
   }
 
   private readSmaps(identity: ProcessIdentityText, resident: ResidentByType): MemoryOutcome {
-    const read = readMemoryFile(this.options.fs, identity.pid, 'smaps');
-    if (!read.ok) return { kind: VANISHED.has(read.code) ? 'gone' : 'error' };
-    if (read.text.length === 0) return { kind: 'empty' };
     const startStack = parseStat(identity.stat).startStack;
-    const mappings = parseSmaps(read.text);
-    return { kind: 'usage', usage: usageFromSmaps(mappings, (mapping) => categoryOfMapping(mapping, startStack), resident) };
+    const builder = new UsageBuilder(resident);
+    const scanner = new SmapsUsageScanner((mapping) => builder.add(mapping, categoryOfMapping(mapping.entry, startStack)));
+    const read = this.options.fs.streamProcessFile(String(identity.pid), 'smaps', (block) => scanner.feed(block));
+    if (!read.ok) return { kind: VANISHED.has(read.code) ? 'gone' : 'error' };
+    scanner.end();
+    const usage = builder.usage();
+    return usage.mappings === 0 ? { kind: 'empty' } : { kind: 'usage', usage };
   }
 
   private readRollup(pid: number, resident: ResidentByType): MemoryOutcome {
@@ -177,7 +180,10 @@ export class Collector {
       }
       return { kind: VANISHED.has(rollup.code) ? 'gone' : 'error' };
     }
-    const [total] = parseSmaps(rollup.text);
+    let total: ScannedMapping | undefined;
+    const scanner = new SmapsUsageScanner((mapping) => (total = mapping));
+    scanner.feed(rollup.text);
+    scanner.end();
     if (!total) return { kind: 'empty' };
     const maps = readMemoryFile(this.options.fs, pid, 'maps');
     if (!maps.ok) return { kind: VANISHED.has(maps.code) ? 'gone' : 'error' };

@@ -5,8 +5,8 @@
  * the exposition multiplies by 1024 to publish bytes.
  */
 import type { MapsEntry } from '../parse/maps.js';
-import type { SmapsMapping } from '../parse/smaps.js';
-import { U64, sub } from '../parse/u64.js';
+import type { ScannedMapping, UsageFields } from '../parse/smaps-usage.js';
+import { sub } from '../parse/u64.js';
 
 /** kB sums over some mappings. */
 export interface MemorySums {
@@ -57,9 +57,9 @@ function sizeKb(entry: MapsEntry): number {
   return Number(sub(entry.end, entry.start)) / 1024;
 }
 
-/** The kernel's accountable_mapping(): private and writable (without VmFlags to say "ac"). */
-function isCommitted(entry: MapsEntry, vmFlags: readonly string[] | undefined): boolean {
-  if (vmFlags) return vmFlags.includes('ac');
+/** The kernel's accountable_mapping(): private and writable (when no VmFlags says "ac"). */
+function isCommitted(entry: MapsEntry, accountable: boolean | null): boolean {
+  if (accountable !== null) return accountable;
   return entry.perms[1] === 'w' && entry.perms[3] === 'p';
 }
 
@@ -67,50 +67,49 @@ function isReserved(entry: MapsEntry): boolean {
   return entry.perms.startsWith('---');
 }
 
-function addAddressSpace(sums: MemorySums, entry: MapsEntry, vmFlags?: readonly string[]): void {
+function addAddressSpace(sums: MemorySums, entry: MapsEntry, accountable: boolean | null): void {
   const size = sizeKb(entry);
   sums.size += size;
   if (isReserved(entry)) sums.reserved += size;
-  if (isCommitted(entry, vmFlags)) sums.committed += size;
+  if (isCommitted(entry, accountable)) sums.committed += size;
   sums.mappings++;
 }
 
-function num(value: U64 | undefined): number {
-  return value === undefined ? 0 : Number(value);
+function addResident(sums: MemorySums, fields: UsageFields): void {
+  sums.rss += fields.rss;
+  sums.pss += fields.pss;
+  sums.uss += fields.privateClean + fields.privateDirty;
+  sums.shared += fields.sharedClean + fields.sharedDirty;
+  sums.swap += fields.swap;
+  sums.swapPss += fields.swapPss;
+  sums.anonymous += fields.anonymous;
 }
 
-function addResident(sums: MemorySums, fields: ReadonlyMap<string, U64>): void {
-  sums.rss += num(fields.get('Rss'));
-  sums.pss += num(fields.get('Pss'));
-  sums.uss += num(fields.get('Private_Clean')) + num(fields.get('Private_Dirty'));
-  sums.shared += num(fields.get('Shared_Clean')) + num(fields.get('Shared_Dirty'));
-  sums.swap += num(fields.get('Swap'));
-  sums.swapPss += num(fields.get('SwapPss'));
-  sums.anonymous += num(fields.get('Anonymous'));
-}
+/** Usage by category, built mapping by mapping as smaps is scanned. */
+export class UsageBuilder {
+  private readonly byCategory = new Map<string, MemorySums>();
+  private mappings = 0;
 
-/** Usage by category from a process's parsed smaps. */
-export function usageFromSmaps(
-  mappings: readonly SmapsMapping[],
-  categoryOf: (mapping: SmapsMapping) => string,
-  resident: ResidentByType,
-): ProcessUsage {
-  const byCategory = new Map<string, MemorySums>();
-  for (const mapping of mappings) {
-    const category = categoryOf(mapping);
-    let sums = byCategory.get(category);
-    if (!sums) byCategory.set(category, (sums = emptySums()));
-    addAddressSpace(sums, mapping, mapping.vmFlags);
-    addResident(sums, mapping.kB);
+  constructor(private readonly resident: ResidentByType) {}
+
+  add(mapping: ScannedMapping, category: string): void {
+    let sums = this.byCategory.get(category);
+    if (!sums) this.byCategory.set(category, (sums = emptySums()));
+    addAddressSpace(sums, mapping.entry, mapping.fields.accountable);
+    addResident(sums, mapping.fields);
+    this.mappings++;
   }
-  return { byCategory, mappings: mappings.length, resident };
+
+  usage(): ProcessUsage {
+    return { byCategory: this.byCategory, mappings: this.mappings, resident: this.resident };
+  }
 }
 
 /** Totals from smaps_rollup (one pseudo-mapping) and the address space from maps. */
-export function usageFromRollup(rollup: SmapsMapping, maps: readonly MapsEntry[], resident: ResidentByType): ProcessUsage {
+export function usageFromRollup(rollup: ScannedMapping, maps: readonly MapsEntry[], resident: ResidentByType): ProcessUsage {
   const sums = emptySums();
-  for (const entry of maps) addAddressSpace(sums, entry);
-  addResident(sums, rollup.kB);
+  for (const entry of maps) addAddressSpace(sums, entry, null);
+  addResident(sums, rollup.fields);
   return { byCategory: new Map([[ALL_CATEGORIES, sums]]), mappings: maps.length, resident };
 }
 
