@@ -52,7 +52,16 @@ const show = (what, { wall, cpu, processes, mappings }) => console.log(
 let helpers;
 const cleanup = () => {
   if (helpers?.pid) try { process.kill(-helpers.pid, 'SIGKILL'); } catch {}
+  helpers = undefined;
 };
+process.on('uncaughtException', (error) => {
+  console.error(String(error));
+  process.exit(1);
+});
+process.on('unhandledRejection', (error) => {
+  console.error(String(error));
+  process.exit(1);
+});
 process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
@@ -91,5 +100,8 @@ try {
   show('tspmap serve: first GET /metrics (reads all)', await scrape());
   show('tspmap serve: next GET within --interval (cache)', await scrape());
 } finally {
+  // The helpers' pipe would keep node alive, so end everything explicitly.
   serve.kill('SIGTERM');
+  cleanup();
+  process.exit(0);
 }

@@ -127,6 +127,13 @@ describe.skipIf(!have('promtool'))('promtool check metrics', () => {
       expect(check.status).toBe(0);
     });
   }
+
+  it('passes the unit test of the README alert rules (docs/prometheus)', () => {
+    const dir = join(import.meta.dirname, '..', 'docs', 'prometheus');
+    const check = spawnSync('promtool', ['test', 'rules', 'tspmap-rules.test.yml'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(check.stdout).toContain('SUCCESS');
+    expect(check.status).toBe(0);
+  });
 });
 if (!have('promtool')) console.warn('metrics.test: promtool not installed (Debian package prometheus); its checks are skipped');
 

@@ -66,7 +66,7 @@ async function serve(args: readonly string[], name: string): Promise<number> {
   const contentType = await expositionContentType();
   const scraper = sharedScraper(collector, options.perPid === true, log);
   const server = createServer((request, response) => {
-    void respond(request, response, scraper, contentType);
+    void respond(request, response, scraper, contentType, log);
   });
   const listening = await new Promise<string | null>((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
@@ -119,7 +119,9 @@ function sharedScraper(collector: Collector, perPid: boolean, log: (line: string
   };
 }
 
-async function respond(request: IncomingMessage, response: ServerResponse, scraper: SharedScraper, contentType: string): Promise<void> {
+async function respond(
+  request: IncomingMessage, response: ServerResponse, scraper: SharedScraper, contentType: string, log: (line: string) => void,
+): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
   const send = (status: number, type: string, body: string): void => {
     response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
@@ -132,7 +134,7 @@ async function respond(request: IncomingMessage, response: ServerResponse, scrap
   try {
     send(200, contentType, await scraper.scrape());
   } catch (error) {
-    writeStderr(`tspmap serve: scrape failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    log(`scrape failed: ${error instanceof Error ? error.message : String(error)}`);
     send(500, 'text/plain; charset=utf-8', 'scrape failed\n');
   }
 }

@@ -28,11 +28,3 @@ export function statusKb(statusText: string, key: string): number | null {
   const match = /^[A-Za-z_]+:\s*([0-9]+)\s*kB/.exec(statusText.slice(start, start + 64));
   return match ? Number(match[1]) : null;
 }
-
-/** Count the lines of /proc/PID/maps: one mapping per line. */
-export function countLines(text: string): number {
-  let count = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
-  if (text.length > 0 && !text.endsWith('\n')) count++;
-  return count;
-}
