@@ -223,8 +223,11 @@ describe.skipIf(!have('prometheus') || !HAS_PYTHON)('a real Prometheus scraping 
       return count !== undefined && count >= 3 ? count : undefined;
     });
     expect(await query('min_over_time(up{job="tspmap"}[5m])')).toBe(1);
-    const stored = await query(`sum(tspmap_pss_bytes{job="tspmap",group="${TAG}"})`);
-    expect(stored).toBe(summaryPssBytes(child!.pid));
+    const promql = `sum(tspmap_pss_bytes{job="tspmap",group="${TAG}"})`;
+    const stored = await query(promql);
+    const summary = summaryPssBytes(child!.pid);
+    console.info(`metrics.test: Prometheus ${promql} = ${stored}; tspmap --json --summary ${child!.pid}: total.pss ${summary / 1024} kB`);
+    expect(stored).toBe(summary);
     expect(stored).toBeGreaterThan(8 << 20);
   });
 
