@@ -109,3 +109,32 @@ describe('the collector cache and deadline', () => {
     rmSync(tree, { recursive: true, force: true });
   });
 });
+
+describe('serve: one scrape in flight', () => {
+  it('gives requests that overlap a running scrape its result, and starts a new one after it', async () => {
+    const { sharedScraper } = await import('../src/cli/serve.js');
+    const tree = join(FIXTURES, 'bash', 'tree');
+    const { collector: real } = collector(tree);
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const counting = {
+      collect: async () => {
+        calls++;
+        await gate;
+        return real.collect();
+      },
+    };
+    const logged: string[] = [];
+    const scraper = sharedScraper(counting, false, (line) => logged.push(line));
+    const overlapping = [scraper.scrape(), scraper.scrape(), scraper.scrape()];
+    release();
+    const bodies = await Promise.all(overlapping);
+    expect(calls).toBe(1);
+    expect(new Set(bodies).size).toBe(1);
+    expect(bodies[0]).toContain('tspmap_processes{group="bash"} 1\n');
+    await scraper.scrape();
+    expect(calls).toBe(2);
+    expect(logged).toEqual([]);
+  });
+});

@@ -90,14 +90,14 @@ async function serve(args: readonly string[], name: string): Promise<number> {
   return 0;
 }
 
-interface SharedScraper {
+export interface SharedScraper {
   scrape(): Promise<string>;
   /** Resolves when no scrape is running. */
   idle(): Promise<void>;
 }
 
 /** One scrape in flight; requests arriving meanwhile get its result. */
-function sharedScraper(collector: Collector, perPid: boolean, log: (line: string) => void): SharedScraper {
+export function sharedScraper(collector: Pick<Collector, 'collect'>, perPid: boolean, log: (line: string) => void): SharedScraper {
   let inFlight: Promise<string> | null = null;
   const once = async (): Promise<string> => {
     const collected = await collector.collect();
