@@ -19,6 +19,8 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = {
   diff: () => import('./diff.js'),
   watch: () => import('./watch.js'),
   report: () => import('./report.js'),
+  metrics: () => import('./metrics.js'),
+  serve: () => import('./serve.js'),
 };
 
 /** The subcommand named by the first argument, if any. */
