@@ -1,12 +1,13 @@
 /**
- * A lean smaps scanner for the metrics exporter. Scraping hundreds of
- * processes reads hundreds of megabytes of smaps, so instead of building
- * the full per-mapping model (parseSmaps: a Map per mapping, a regex per
- * line) it keeps only the fields a scrape publishes, testing each line's
- * key by its first characters. It is fed line-aligned blocks
- * (ProcFS.streamProcessFile), so a huge smaps is never held whole.
+ * The lean smaps scanner of the exporter (metrics, serve) and of diff and
+ * watch. Scraping hundreds of processes, or sampling a 60k-mapping one every
+ * second, reads hundreds of megabytes of smaps, so instead of building the
+ * full per-mapping model (parseSmaps: a Map per mapping) it keeps only the
+ * totals those publish, testing each line's key by its first character. It
+ * is fed line-aligned blocks (ProcFS.streamProcessFile), so a huge smaps is
+ * never held whole. Values are kB, far below 2^53, so numbers are exact.
  */
-import { MapsEntry, isMappingHeader, parseMapsEntries } from './maps.js';
+import { MapsEntry, cStringOf, nameColumn, newMappingFields, scanMappingLine } from './maps.js';
 
 /** The smaps fields a scrape publishes for one mapping, in kB. */
 export interface UsageFields {
@@ -60,6 +61,7 @@ function numberAt(text: string, pos: number, end: number): number {
 
 export class SmapsUsageScanner {
   private current: ScannedMapping | null = null;
+  private readonly header = newMappingFields();
 
   constructor(private readonly onMapping: (mapping: ScannedMapping) => void) {}
 
@@ -94,12 +96,15 @@ export class SmapsUsageScanner {
       this.current.fields.accountable = / ac(?= |$)/.test(text.slice(start + 8, end));
       return;
     }
-    // Other keys start with a capital; a mapping header with a hex address.
+    // Other keys start with a capital; a mapping header with a hex address
+    // and all seven columns (the kernel always prints them in smaps).
     if (first >= 0x41 && first <= 0x5a) return;
-    const line = text.slice(start, end);
-    if (!isMappingHeader(line)) return;
-    const [entry] = parseMapsEntries(line);
-    if (!entry) return;
+    const header = this.header;
+    if (scanMappingLine(text, header, start, end) < 7) return;
+    const entry: MapsEntry = {
+      start: header.start, end: header.end, perms: cStringOf(header.perms), offset: header.offset,
+      devMajor: header.devMajor, devMinor: header.devMinor, inode: header.inode, name: nameColumn(text.slice(start, end)),
+    };
     if (this.current) this.onMapping(this.current);
     this.current = { entry, fields: emptyFields() };
   }
