@@ -3,6 +3,8 @@
  * extensions dispatched (and loaded) only when asked for.
  */
 import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
+import { BasicBytes } from '../format/basic-bytes.js';
+import { isWholeRange } from '../model/range.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
 import { isUtf8Locale } from '../proc/locale.js';
@@ -151,6 +153,19 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
       },
       carry,
     );
+    if (!colored && mode !== 'extended' && isWholeRange(options.range)) {
+      // Default and -d without colour or -A: bytes in, bytes out.
+      const bytes = new BasicBytes(formatter, formatter.options, (data) => output.writeBytes(data));
+      const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof));
+      if (!read.ok) {
+        status |= EXIT.unreadable;
+        continue;
+      }
+      bytes.end();
+      undefinedInput(formatter, fs.path(tgid, file), name);
+      if (output.brokenPipe) break;
+      continue;
+    }
     // Colour needs a process's whole text (large-RSS rows are relative to
     // its total); plain output streams block by block.
     const pieces: string[] = [];
@@ -162,10 +177,20 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
     }
     emit(formatter.end());
     if (colored) output.write(paint(pieces.join(''), mode));
+    undefinedInput(formatter, fs.path(tgid, file), name);
     if (output.brokenPipe) break;
   }
   if (records.length < pids.length) status |= EXIT.missing;
   return status;
+}
+
+/**
+ * Where pmap would print uninitialised memory (a process whose first
+ * mapping line does not parse), one line naming the file and line, exit 1.
+ */
+function undefinedInput(formatter: BasicFormatter, path: string, name: string): void {
+  if (formatter.undefinedLine === null) return;
+  fail(name, `${path}: line ${formatter.undefinedLine}: no mapping line before it set the end address (pmap would print uninitialised memory)`);
 }
 
 function checkExclusions(options: PmapOptions, name: string): void {
