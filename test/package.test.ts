@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { useSleepingChild } from './helpers/subject.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'bin', 'man', 'schema', 'scripts', 'src'];
+const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'bin', 'client', 'man', 'schema', 'scripts', 'src'];
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', npm_config_update_notifier: 'false' };
 
 describe('npm pack, installed globally into a prefix', () => {
