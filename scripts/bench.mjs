@@ -210,7 +210,7 @@ let timeoutMs;
 /**
  * Exit statuses accepted besides 0 for the run over every process of the
  * machine: a process may exit between listing and reading (42) or be
- * unreadable (1), for pmap and tspmap alike. Empty for every other run.
+ * unreadable (1), or both (43), for pmap and tspmap alike. Empty for every other run.
  */
 let okStatuses = new Set();
 let allNote = '';
@@ -390,7 +390,7 @@ async function everyProcess(exclude, opts) {
   const others = readdirSync('/proc').filter((name) => /^\d+$/.test(name) && !exclude.includes(name));
   const pidList = others.slice(0, 255);
   allNote = others.length > pidList.length ? `${pidList.length} of the ${others.length} others: pmap's limit per call` : `all ${pidList.length} others`;
-  okStatuses = new Set([1, 42]);
+  okStatuses = new Set([1, 42, 43]);
   try {
     const ours = [NODE, [TSPMAP, '-X', ...pidList]];
     const theirs = [PMAP, ['-X', ...pidList]];
@@ -558,7 +558,7 @@ async function main() {
       const target = `<= ${RSS_TARGET_MIB} MiB`;
       const operands = pidList ?? [bigPid];
       // A mode that failed or timed out above would only do so again.
-      okStatuses = pidList ? new Set([1, 42]) : new Set();
+      okStatuses = pidList ? new Set([1, 42, 43]) : new Set();
       const ours = error ? null : await peakRss(NODE, [TSPMAP, ...mode.flags, ...operands], opts.rssRuns);
       const theirs = await peakRss(PMAP, [...(mode.ref ?? mode.flags), ...operands], 1);
       okStatuses = new Set();

@@ -141,6 +141,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
       continue;
     }
     const mode: BasicMode = options.extended ? 'extended' : options.device ? 'device' : 'default';
+    let shmMinor: number | undefined;
     const formatter = new BasicFormatter(
       {
         mode,
@@ -148,7 +149,10 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
         showPath: options.showPath,
         range: options.range,
         startStack: record.stat.startStack,
-        shmMinor: treeShmMinor ?? shmMinorOf(tgid),
+        // Lazily: live, finding it may read the target's maps a second time.
+        get shmMinor(): number {
+          return (shmMinor ??= treeShmMinor ?? shmMinorOf(tgid));
+        },
         kernelNames: options.kernelNames,
       },
       carry,

@@ -42,7 +42,6 @@ export class BasicBytes {
     }
     const length = bytes.length;
     const line = this.line;
-    const shmMinor = this.options.shmMinor;
     let pos = 0;
     while (pos < length) {
       let nl = bytes.indexOf(0x0a, pos);
@@ -54,7 +53,7 @@ export class BasicBytes {
       const next = nl < length ? nl + 1 : length;
       if (
         nl < length && !isSmapsKeyStart(bytes[pos]!) && scanKernelMapsLine(bytes, pos, nl, line) &&
-        line.end >= line.start && !(line.devMajor === 0 && line.devMinor === shmMinor && hasSysvMarker(bytes, line.nameFrom, nl))
+        line.end >= line.start && !(line.devMajor === 0 && hasSysvMarker(bytes, line.nameFrom, nl) && line.devMinor === this.options.shmMinor)
       ) {
         if (this.at > OUT_BYTES - ROW_MAX) this.flush();
         const diff = formatter.acceptScanned(line, bytes);

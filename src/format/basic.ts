@@ -26,8 +26,12 @@ export interface BasicOptions {
   range: { low: U64; high: U64 } | null;
   /** Field 28 of stat: a mapping containing it is "[ stack ]". */
   startStack: U64;
-  /** Device minor of SysV shared memory, or NO_SHM_MINOR. */
-  shmMinor: number;
+  /**
+   * Device minor of SysV shared memory, or NO_SHM_MINOR. Read only for a
+   * major-0 line containing "/SYSV", so a caller may compute it lazily
+   * (a getter): finding it live can mean reading the target's maps again.
+   */
+  readonly shmMinor: number;
   /** -k: print the kernel's names ([heap], [vdso]) instead of "[ anon ]". */
   kernelNames?: boolean;
 }
@@ -315,7 +319,7 @@ interface MappingName {
 }
 
 function mappingName(line: string, fields: MappingFields, diff: U64, options: BasicOptions): MappingName {
-  if (fields.devMajor === 0 && fields.devMinor === options.shmMinor && line.includes('/SYSV')) {
+  if (fields.devMajor === 0 && line.includes('/SYSV') && fields.devMinor === options.shmMinor) {
     return { text: `  [ shmid=0x${fields.inode.toString(16)} ]`, offset: null };
   }
   const lastSlash = line.lastIndexOf('/');
