@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// A thin entry over the bundled CLI. A checkout installed without building
-// (npm install --ignore-scripts, or no npm run build yet) has no dist/:
-// say so in one line instead of a module-loader stack trace.
-import { existsSync } from 'node:fs';
+// A thin entry over the bundled CLI. It is CommonJS (bin/package.json), as
+// is dist/tspmap.js: Node starts a CommonJS program with less of its loader
+// than an ES module graph, which is most of tspmap's start-up above bare
+// node (scripts/build.mjs). A checkout installed without building (npm
+// install --ignore-scripts, or no npm run build yet) has no dist/: say so
+// in one line instead of a module-loader stack trace.
+'use strict';
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
 
-const cli = new URL('../dist/tspmap.js', import.meta.url);
+const cli = join(__dirname, '..', 'dist', 'tspmap.js');
 if (!existsSync(cli)) {
   process.stderr.write('tspmap: dist/tspmap.js is missing: run `npm run build` in the package directory first\n');
   process.exit(1);
 }
-const { run } = await import(cli.href);
-run();
+require(cli).run();

@@ -6,7 +6,8 @@
 // inlines in its HTML.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
 
 const client = await build({
   entryPoints: ['src/format/report-client/main.ts'],
@@ -38,12 +39,71 @@ const common = {
 };
 
 rmSync('dist', { recursive: true, force: true });
-await build({
-  ...common,
-  entryPoints: { tspmap: 'src/cli/entry.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-});
+await buildCli();
 await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist/lib' });
+// dist/ is CommonJS (the CLI), dist/lib/ stays an ES module (the API).
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+writeFileSync('dist/lib/package.json', '{ "type": "module" }\n');
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
+
+/**
+ * The CLI as CommonJS: Node starts a CommonJS module with less of its own
+ * loader machinery than an ES module graph, and one file per path costs one
+ * read and one compile. The pmap modes are one file, dist/tspmap.js; every
+ * module the code loads with import() (extensions, colour, help, report,
+ * cli-table3, chalk...) becomes its own file dist/lazy-NAME.js, built the
+ * same way, so the plain modes never read or compile them. A lazy file
+ * carries its own copy of the small shared modules; they hold no state that
+ * crosses the boundary.
+ */
+async function buildCli() {
+  const queue = [];
+  const names = new Map();
+  const lazyName = (path) => {
+    if (!names.has(path)) {
+      const name = path.includes('node_modules')
+        ? path.split('node_modules/').pop().split('/')[0]
+        : relative('src', path).replace(/\.ts$/, '').replace(/[/\\]/g, '-');
+      names.set(path, name);
+      queue.push({ path, name });
+    }
+    return names.get(path);
+  };
+  const lazy = {
+    name: 'lazy-files',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        let path;
+        if (args.path.startsWith('.')) {
+          path = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+          if (!existsSync(path)) return { errors: [{ text: `lazy module ${args.path} not found as ${path}` }] };
+        } else {
+          path = resolve('node_modules', args.path);
+        }
+        return { path: `./lazy-${lazyName(path)}.js`, external: true };
+      });
+    },
+  };
+  const cjs = {
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: common.define,
+    plugins: [lazy],
+    // sysv-probe.ts reaches import.meta only where no CommonJS require exists.
+    logOverride: { 'empty-import-meta': 'silent' },
+    // import() of a lazy file becomes require() behind a promise: an import()
+    // would start Node's ES module loader for a CommonJS file.
+    supported: { 'dynamic-import': false },
+  };
+  await build({ ...cjs, entryPoints: ['src/cli/entry.ts'], outfile: 'dist/tspmap.js' });
+  for (let i = 0; i < queue.length; i++) {
+    const { path, name } = queue[i];
+    const entry = path.includes('node_modules') ? basename(path) : path;
+    await build({ ...cjs, entryPoints: [entry], outfile: `dist/lazy-${name}.js`, ...(path.includes('node_modules') ? { absWorkingDir: dirname(dirname(path)) } : {}) });
+  }
+}

@@ -17,7 +17,7 @@ import type { Rule } from '../model/rules.js';
 import type { SummaryInput } from '../format/summary.js';
 import { readPssSplit } from '../proc/accounting.js';
 import {
-  JsonEntryInput, ProcessSnapshot, TSPMAP_VERSION, jsonDocument, jsonEntry, parseSmapsDetailed, stringifyJson,
+  ProcessSnapshot, TSPMAP_VERSION, jsonDocumentPieces, jsonEntry, parseSmapsDetailed, writeJsonProcess,
 } from '../format/json.js';
 
 export interface ExtensionContext {
@@ -104,44 +104,49 @@ export async function runExtensions(context: ExtensionContext): Promise<number> 
   return status | (await runSummary(context, classifying));
 }
 
+/** The document streams: each process is written once read, then dropped. */
 async function runJson(context: ExtensionContext, classifying: Classifying): Promise<number> {
   let status = 0;
-  const withSummary = context.options.summary;
-  const summaryModule = withSummary ? await import('../format/summary.js') : null;
-  const entries = pairWithPids(context).map(({ pid, record }) => {
-    let input: JsonEntryInput;
-    let snapshot: ProcessSnapshot | null = null;
+  const summaryModule = context.options.summary ? await import('../format/summary.js') : null;
+  const pieces = jsonDocumentPieces(TSPMAP_VERSION);
+  const write = (text: string): void => context.output.write(NON_ASCII.test(text) ? utf8Bytes(text) : text);
+  write(pieces.head);
+  let first = true;
+  for (const { pid, record } of pairWithPids(context)) {
+    if (!first) write(pieces.separator);
+    first = false;
     if (!record) {
-      input = { kind: 'missing', pid };
-    } else {
-      const read = readSnapshot(context, record);
-      if (read.ok) {
-        snapshot = read.snapshot;
-        input = { kind: 'process', snapshot };
-      } else {
-        status |= EXIT.unreadable;
-        input = { kind: 'unreadable', record, file: 'smaps', errno: read.errno };
-      }
+      write(pieces.entry(jsonEntry({ kind: 'missing', pid }, classifying.rules)));
+      continue;
     }
-    const entry = jsonEntry(input, classifying.rules);
-    if (summaryModule && snapshot && !('error' in entry)) {
-      entry.summary = summaryModule.summaryJson(
-        summaryModule.summarize(snapshot.mappings, snapshot.record.stat.startStack, summaryInput(context, classifying, snapshot.record)),
-      );
+    const read = readSnapshot(context, record);
+    if (!read.ok) {
+      status |= EXIT.unreadable;
+      write(pieces.entry(jsonEntry({ kind: 'unreadable', record, file: 'smaps', errno: read.errno }, classifying.rules)));
+      continue;
     }
-    return entry;
-  });
-  context.output.write(utf8Bytes(stringifyJson(jsonDocument(TSPMAP_VERSION, entries))));
+    const snapshot = read.snapshot;
+    const summary = summaryModule
+      ? summaryModule.summaryJson(summaryModule.summarize(snapshot.mappings, record.stat.startStack, summaryInput(context, classifying, record)))
+      : undefined;
+    writeJsonProcess(snapshot, classifying.rules, summary, write);
+    if (context.output.brokenPipe) return status;
+  }
+  write(pieces.tail);
   return status;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Each process's tables as it is read; the combined table from running totals. */
 async function runSummary(context: ExtensionContext, classifying: Classifying): Promise<number> {
-  const { renderSummary, renderCombined, summarize, summarizeAll } = await import('../format/summary.js');
+  const { renderSummary, renderCombined, summarize, CombinedSummary } = await import('../format/summary.js');
+  const { classifyMappings } = await import('../model/classify.js');
   let utf8: boolean | undefined;
   const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(context.env));
   const render = { unicode: utf8Locale(), maxObjects: SUMMARY_OBJECTS };
   let status = 0;
-  const snapshots: ProcessSnapshot[] = [];
+  const combined = new CombinedSummary();
   for (const record of context.records) {
     context.output.write(headerLine(record, utf8Locale));
     const read = readSnapshot(context, record);
@@ -152,13 +157,16 @@ async function runSummary(context: ExtensionContext, classifying: Classifying): 
       writeStderr(`${context.name}: cannot read /proc/${record.tgid}/smaps: ${reason}\n`);
       continue;
     }
-    snapshots.push(read.snapshot);
-    const summary = summarize(read.snapshot.mappings, record.stat.startStack, summaryInput(context, classifying, record));
+    const { mappings } = read.snapshot;
+    const startStack = record.stat.startStack;
+    const classes = classifyMappings(mappings, startStack, classifying.rules);
+    const summary = summarize(mappings, startStack, { ...summaryInput(context, classifying, record), classes });
+    combined.add(mappings, startStack, { classes });
     context.output.write(utf8Bytes(await renderSummary(summary, render)));
     if (context.output.brokenPipe) return status;
   }
-  if (snapshots.length > 1) {
-    context.output.write(utf8Bytes(await renderCombined(summarizeAll(snapshots, { rules: classifying.rules }), snapshots.length, render)));
+  if (combined.processes > 1) {
+    context.output.write(utf8Bytes(await renderCombined(combined.result(), combined.processes, render)));
   }
   return status;
 }

@@ -3,6 +3,8 @@
  * extensions dispatched (and loaded) only when asked for.
  */
 import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
+import { BasicBytes } from '../format/basic-bytes.js';
+import { isWholeRange } from '../model/range.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
 import { CtypeLocale, ctypeLocale } from '../proc/locale.js';
@@ -142,6 +144,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
       continue;
     }
     const mode: BasicMode = options.extended ? 'extended' : options.device ? 'device' : 'default';
+    let shmMinor: number | undefined;
     const formatter = new BasicFormatter(
       {
         mode,
@@ -149,12 +152,28 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
         showPath: options.showPath,
         range: options.range,
         startStack: record.stat.startStack,
-        shmMinor: treeShmMinor ?? shmMinorOf(tgid),
+        // Lazily: live, finding it may read the target's maps a second time.
+        get shmMinor(): number {
+          return (shmMinor ??= treeShmMinor ?? shmMinorOf(tgid));
+        },
         kernelNames: options.kernelNames,
         printable: () => localeCtype().printable,
       },
       carry,
     );
+    if (!colored && mode !== 'extended' && isWholeRange(options.range)) {
+      // Default and -d without colour or -A: bytes in, bytes out.
+      const bytes = new BasicBytes(formatter, formatter.options, (data) => output.writeBytes(data));
+      const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof));
+      if (!read.ok) {
+        status |= EXIT.unreadable;
+        continue;
+      }
+      bytes.end();
+      undefinedInput(formatter, fs.path(tgid, file), name);
+      if (output.brokenPipe) break;
+      continue;
+    }
     // Colour needs a process's whole text (large-RSS rows are relative to
     // its total); plain output streams block by block.
     const pieces: string[] = [];
@@ -166,6 +185,7 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
     }
     emit(formatter.end());
     if (colored) output.write(paint(pieces.join(''), mode));
+    undefinedInput(formatter, fs.path(tgid, file), name);
     if (output.brokenPipe) break;
   }
   if (records.length < pids.length) status |= EXIT.missing;
@@ -183,6 +203,15 @@ async function openSnapshotOption(options: PmapOptions, name: string): Promise<P
     if (error instanceof SnapshotError) fail(name, error.message);
     throw error;
   }
+}
+
+/**
+ * Where pmap would print uninitialised memory (a process whose first
+ * mapping line does not parse), one line naming the file and line, exit 1.
+ */
+function undefinedInput(formatter: BasicFormatter, path: string, name: string): void {
+  if (formatter.undefinedLine === null) return;
+  fail(name, `${path}: line ${formatter.undefinedLine}: no mapping line before it set the end address (pmap would print uninitialised memory)`);
 }
 
 function checkExclusions(options: PmapOptions, name: string): void {

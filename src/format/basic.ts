@@ -14,6 +14,7 @@ import type { SmapsFieldName } from '../model/fields.js';
 import { U64, add, shr10, sub } from '../parse/u64.js';
 import { RANGE_SKIP, RANGE_STOP, isWholeRange, rangeStep } from '../model/range.js';
 import { justify, padLeft, padRight, zeroPad } from './columns.js';
+import type { FastMapsLine } from '../parse/maps-fast.js';
 
 export type BasicMode = 'default' | 'extended' | 'device';
 
@@ -27,10 +28,11 @@ export interface BasicOptions {
   /** Field 28 of stat: a mapping containing it is "[ stack ]". */
   startStack: U64;
   /**
-   * Device minor of SysV shared memory, or NO_SHM_MINOR; a function is
-   * called only for a major-0 "/SYSV" mapping (live, it attaches a segment).
+   * Device minor of SysV shared memory, or NO_SHM_MINOR. Read only for a
+   * major-0 line containing "/SYSV", so a caller may compute it lazily
+   * (a getter): finding it live can mean reading the target's maps again.
    */
-  shmMinor: number | (() => number);
+  readonly shmMinor: number;
   /** -k: print the kernel's names ([heap], [vdso]) instead of "[ anon ]". */
   kernelNames?: boolean;
   /** isprint() per byte in pmap's locale, asked for when a line needs it; absent: C. */
@@ -77,6 +79,19 @@ export class BasicFormatter {
   private readonly fields: MappingFields;
   private readonly pending = new PendingExtended();
   private diff: U64 = 0;
+  /**
+   * How many of sscanf's seven fields some line of this process has
+   * assigned. one_proc()'s `end` and the loop's offset, device and inode are
+   * locals nothing initialises: until a line assigns them, what pmap would
+   * print is uninitialised memory (only `start` is a static).
+   */
+  private assigned = 0;
+  /** Whether `diff` came from an `end` no line had assigned. */
+  private diffUndefined = false;
+  /** Lines read so far, for the error naming the line. */
+  private lineNumber = 0;
+  /** The line whose output would be uninitialised memory, once found. */
+  undefinedLine: number | null = null;
   /** -A's first mapping above the range ends pmap's read loop. */
   private stopped = false;
   /** Whether the column headings have been handed out yet. */
@@ -84,7 +99,7 @@ export class BasicFormatter {
   private readonly ranged: boolean;
 
   constructor(
-    private readonly options: BasicOptions,
+    readonly options: BasicOptions,
     private readonly carry: BasicCarry,
   ) {
     this.fields = newMappingFields(carry.start);
@@ -112,9 +127,14 @@ export class BasicFormatter {
       const lineEnd = lineEndOf(pos, chunkEnd);
       this.pending.overwrittenBy(text, pos, chunkEnd);
       const first = lineEnd > pos ? text.charCodeAt(pos) : 0;
+      if (text.charCodeAt(chunkEnd - 1) === 0x0a) this.lineNumber++;
       if (isSmapsKeyStart(first)) {
         this.keyLine(text, pos, lineEnd, out);
       } else if (!this.mappingLine(text, pos, lineEnd, chunkEnd, out)) {
+        this.stopped = true;
+        break;
+      }
+      if (this.undefinedLine !== null) {
         this.stopped = true;
         break;
       }
@@ -123,7 +143,47 @@ export class BasicFormatter {
     return out.join('');
   }
 
+  /** -A's upper bound has ended the listing. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /**
+   * Take a mapping line the byte scanner read (parse/maps-fast.ts) as
+   * scanMappingLine() would have, so that a later unusual line going through
+   * feed() sees the same carried fields. Returns the mapping's size.
+   */
+  acceptScanned(line: FastMapsLine, buf: Uint8Array): number {
+    const fields = this.fields;
+    fields.start = line.start;
+    fields.startDigits = null;
+    fields.end = line.end;
+    const perms = fields.perms;
+    perms[0] = buf[line.permsAt]!;
+    perms[1] = buf[line.permsAt + 1]!;
+    perms[2] = buf[line.permsAt + 2]!;
+    perms[3] = buf[line.permsAt + 3]!;
+    fields.offset = line.offset;
+    fields.devMajor = line.devMajor;
+    fields.devMinor = line.devMinor;
+    fields.inode = line.inode;
+    this.carry.start = line.start;
+    this.assigned = 7;
+    this.diffUndefined = false;
+    this.lineNumber++;
+    const diff = line.end - line.start;
+    this.diff = diff;
+    accountPerms(perms, diff, this.totals);
+    return diff;
+  }
+
+  /** The perms bytes as accountPerms() left them (five bytes, then NUL). */
+  get permsBytes(): Uint8Array {
+    return this.fields.perms;
+  }
+
   end(): string {
+    if (this.undefinedLine !== null) return '';
     return this.headings() + (this.options.quiet ? '' : footer(this.options.mode, this.totals));
   }
 
@@ -149,10 +209,18 @@ export class BasicFormatter {
       totals.privateDirty = add(totals.privateDirty, value);
     } else {
       // Swap: -x prints a mapping when its Swap line arrives, then resets.
-      if (pending.name !== null) out.push(pending.render(this.fields, this.diff));
+      if (pending.name !== null) {
+        if (this.diffUndefined || pending.nameUndefined) {
+          this.undefinedLine = this.lineNumber;
+          return;
+        }
+        out.push(pending.render(this.fields, this.diff));
+      }
       pending.reset(this.fields);
       this.diff = 0;
+      this.diffUndefined = false;
       this.fields.end = 0;
+      this.assigned = Math.max(this.assigned, 2);
     }
   }
 
@@ -160,8 +228,14 @@ export class BasicFormatter {
   private mappingLine(text: string, pos: number, lineEnd: number, chunkEnd: number, out: string[]): boolean {
     const fields = this.fields;
     const options = this.options;
-    scanMappingLine(text, fields, pos, lineEnd);
+    this.assigned = Math.max(this.assigned, scanMappingLine(text, fields, pos, lineEnd));
     this.carry.start = fields.start;
+    const endUndefined = this.assigned < 2;
+    // "end - 1 < range_low" reads `end` whenever -A gives a lower bound.
+    if (endUndefined && this.ranged && options.range && Number(options.range.low) !== 0) {
+      this.undefinedLine = this.lineNumber;
+      return true;
+    }
     if (this.ranged && options.range) {
       // -A (model/range.ts): with -x a skipped mapping's Rss and Dirty
       // lines still reach the totals.
@@ -177,8 +251,16 @@ export class BasicFormatter {
     accountPerms(fields.perms, diff, this.totals);
 
     const name = mappingName(line, fields, diff, options);
+    // The row needs `end` (its size, and the stack test); -d also prints
+    // the offset and device, and a "/SYSV" name reads device and inode.
+    const needed = options.mode === 'device' ? 6 : 2;
+    const nameUndefined = line.includes('/SYSV') && this.assigned < 7;
     if (options.mode === 'extended') {
+      this.diffUndefined = endUndefined;
       this.pending.remember(name, line + (hadNewline ? '\0' : '') + text.slice(lineEnd, chunkEnd));
+      this.pending.nameUndefined = nameUndefined;
+    } else if (this.assigned < needed || nameUndefined) {
+      this.undefinedLine = this.lineNumber;
     } else {
       out.push(options.mode === 'device' ? deviceLine(fields, diff, name.text) : defaultLine(fields, diff, name.text));
     }
@@ -239,12 +321,8 @@ interface MappingName {
   offset: number | null;
 }
 
-function shmMinorOf(options: BasicOptions): number {
-  return typeof options.shmMinor === 'number' ? options.shmMinor : options.shmMinor();
-}
-
 function mappingName(line: string, fields: MappingFields, diff: U64, options: BasicOptions): MappingName {
-  if (fields.devMajor === 0 && line.includes('/SYSV') && fields.devMinor === shmMinorOf(options)) {
+  if (fields.devMajor === 0 && line.includes('/SYSV') && fields.devMinor === options.shmMinor) {
     return { text: `  [ shmid=0x${fields.inode.toString(16)} ]`, offset: null };
   }
   const lastSlash = line.lastIndexOf('/');
@@ -271,6 +349,8 @@ function mappingName(line: string, fields: MappingFields, diff: U64, options: Ba
  */
 class PendingExtended {
   name: string | null = null;
+  /** Its name read a device or inode no line had assigned. */
+  nameUndefined = false;
   rss: U64 = 0;
   sharedDirty: U64 = 0;
   privateDirty: U64 = 0;

@@ -205,6 +205,43 @@ export function jsonProcess(snapshot: ProcessSnapshot, rules: readonly Rule[] = 
   };
 }
 
+/**
+ * Write serialize(jsonProcess(snapshot, rules) + summary, 2) a mapping line
+ * at a time, so that the mappings' JSON is never held whole: the entry is
+ * serialized with no mappings, and the one-line mappings go where its empty
+ * array stands.
+ */
+export function writeJsonProcess(
+  snapshot: ProcessSnapshot,
+  rules: readonly Rule[],
+  summary: JsonProcess['summary'],
+  write: (text: string) => void,
+): void {
+  const startStack = snapshot.record.stat.startStack;
+  const mappings = snapshot.mappings;
+  const classes = classifyMappings(mappings, startStack, rules);
+  const shell: JsonProcess = { ...identity(snapshot.record), mappings: [], totals: totalsOf(mappings) };
+  if (summary !== undefined) shell.summary = summary;
+  const text = serialize(shell, 2);
+  // Members of an entry are indented by 6; a quote inside a string is escaped.
+  const marker = '\n      "mappings": []';
+  const at = text.indexOf(marker);
+  if (mappings.length === 0 || at < 0) {
+    write(text);
+    return;
+  }
+  write(text.slice(0, at) + '\n      "mappings": [');
+  for (let i = 0; i < mappings.length; i++) {
+    const mapping = {
+      ...jsonMapping(mappings[i]!, startStack),
+      category: classes[i]!.category,
+      label: decodeBytes(classes[i]!.label).text,
+    };
+    write((i === 0 ? '\n        ' : ',\n        ') + serialize(mapping, 4));
+  }
+  write('\n      ]' + text.slice(at + marker.length));
+}
+
 export function jsonEntry(input: JsonEntryInput, rules: readonly Rule[] = []): JsonProcess | JsonError {
   if (input.kind === 'process') return jsonProcess(input.snapshot, rules);
   if (input.kind === 'missing') {
@@ -234,6 +271,25 @@ export function stringifyJson(value: unknown): string {
   return serialize(value, 0) + '\n';
 }
 
+/**
+ * The document of stringifyJson(jsonDocument(version, entries)) in pieces,
+ * so that each process is written as soon as it is read and then dropped:
+ * the text before the first entry, each entry (after the first, preceded
+ * by the separator) and the text after the last. Byte-identical to the
+ * whole document when at least one entry is written.
+ */
+export function jsonDocumentPieces(version: string): { head: string; entry: (entry: JsonProcess | JsonError) => string; separator: string; tail: string } {
+  const probe = stringifyJson(jsonDocument(version, []));
+  // "processes": [] is the last member; the entries open the array instead.
+  const head = probe.slice(0, probe.lastIndexOf('[]')) + '[\n    ';
+  return {
+    head,
+    entry: (entry) => serialize(entry, 2),
+    separator: ',\n    ',
+    tail: '\n  ]\n}\n',
+  };
+}
+
 const INLINE_DEPTH = 4;
 
 function serialize(value: unknown, depth: number, inlineParent = false): string {
@@ -244,6 +300,14 @@ function serialize(value: unknown, depth: number, inlineParent = false): string 
     inlineParent ||
     (!isArray && depth >= INLINE_DEPTH) ||
     (isArray && value.every((item) => item === null || typeof item !== 'object'));
+  if (inline) {
+    // The compact form is JSON.stringify's, but for bigints (kept digit for digit).
+    try {
+      return JSON.stringify(value);
+    } catch {
+      // a bigint somewhere inside: the general path below
+    }
+  }
   const pad = '  '.repeat(depth + 1);
   const items: string[] = isArray
     ? value.map((item) => serialize(item === undefined ? null : item, depth + 1, inline))

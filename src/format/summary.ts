@@ -81,25 +81,42 @@ export function summarize(mappings: readonly SmapsMapping[], startStack: U64, in
   };
 }
 
+/**
+ * The breakdown by category over several processes as running totals: each
+ * process is added once it has been read, and its mappings can be dropped.
+ */
+export class CombinedSummary {
+  private readonly categories = new Map<Category, UsageSums>();
+  private readonly total = new UsageSums();
+  processes = 0;
+
+  /** Add one process's mappings, with their classes when already known. */
+  add(mappings: readonly SmapsMapping[], startStack: U64, input: SummaryInput = {}): void {
+    const classes = input.classes ?? classifyMappings(mappings, startStack, input.rules);
+    mappings.forEach((mapping, i) => {
+      const category = classes[i]!.category;
+      let sums = this.categories.get(category);
+      if (!sums) this.categories.set(category, (sums = new UsageSums()));
+      sums.add(mapping);
+      this.total.add(mapping);
+    });
+    this.processes++;
+  }
+
+  result(): ProcessSummary {
+    return {
+      categories: [...this.categories].map(([category, sums]) => ({ category, ...sums.usage() })).sort(byRss((row) => row.category)),
+      objects: [],
+      total: this.total.usage(),
+    };
+  }
+}
+
 /** The same breakdown by category over several processes. */
 export function summarizeAll(snapshots: readonly ProcessSnapshot[], input: SummaryInput = {}): ProcessSummary {
-  const categories = new Map<Category, UsageSums>();
-  const total = new UsageSums();
-  for (const snapshot of snapshots) {
-    const classes = classifyMappings(snapshot.mappings, snapshot.record.stat.startStack, input.rules);
-    snapshot.mappings.forEach((mapping, i) => {
-      const category = classes[i]!.category;
-      let sums = categories.get(category);
-      if (!sums) categories.set(category, (sums = new UsageSums()));
-      sums.add(mapping);
-      total.add(mapping);
-    });
-  }
-  return {
-    categories: [...categories].map(([category, sums]) => ({ category, ...sums.usage() })).sort(byRss((row) => row.category)),
-    objects: [],
-    total: total.usage(),
-  };
+  const combined = new CombinedSummary();
+  for (const snapshot of snapshots) combined.add(snapshot.mappings, snapshot.record.stat.startStack, { rules: input.rules });
+  return combined.result();
 }
 
 /** The summary as plain JSON data (for --json --summary and the API). */

@@ -109,6 +109,51 @@ export function streamLines(path: string, onBlock: (block: string) => void): Rea
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Read a file to EOF as bytes, for consumers that scan lines themselves:
+ * onBlock gets a view of the unconsumed bytes (eof says no more will come)
+ * and returns how many it consumed (whole lines); the rest is kept for the
+ * next call. A read error after a successful open ends the file there.
+ * (Added for the byte path of the plain modes, format/basic-bytes.ts.)
+ */
+export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean) => number): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    return { ok: false, code: errorCode(error) };
+  }
+  let buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+  let filled = 0;
+  try {
+    for (;;) {
+      if (filled === buffer.length) {
+        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(larger, 0, 0, filled);
+        buffer = larger;
+      }
+      let got: number;
+      try {
+        got = readSync(fd, buffer, filled, buffer.length - filled, null);
+      } catch {
+        break;
+      }
+      if (got <= 0) break;
+      filled += got;
+      // The kernel hands out about a page per read: scan only when the
+      // buffer is mostly full, so a block is many lines.
+      if (buffer.length - filled > 4096) continue;
+      const used = onBlock(buffer.subarray(0, filled), false);
+      buffer.copy(buffer, 0, used, filled);
+      filled -= used;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (filled > 0) onBlock(buffer.subarray(0, filled), true);
+  return { ok: true, data: EMPTY };
+}
+
 export class ProcFS {
   constructor(readonly root: string = DEFAULT_PROC_ROOT) {}
 
@@ -145,6 +190,11 @@ export class ProcFS {
   /** Stream PID/FILE in line-aligned blocks (see streamLines). */
   streamProcessFile(pid: string, file: string, onBlock: (block: string) => void): ReadOutcome {
     return streamLines(this.path(pid, file), onBlock);
+  }
+
+  /** Stream PID/FILE as bytes (see streamBytes). */
+  streamProcessFileBytes(pid: string, file: string, onBlock: (bytes: Buffer, eof: boolean) => number): ReadOutcome {
+    return streamBytes(this.path(pid, file), onBlock);
   }
 
   /** Read a file at the root, such as `sysvipc/shm`. */

@@ -120,12 +120,13 @@ class LiveShm {
 }
 
 /**
- * For the formatter: per target, a function it calls only on meeting a
- * major-0 "/SYSV" mapping, so that runs without one never probe.
+ * For the formatter: the minor for a target, which it asks for only on
+ * meeting a major-0 "/SYSV" mapping (through a getter), so that runs
+ * without one never probe.
  */
-export function lazyLiveShmMinor(fs: ProcFS): (tgid: string) => () => number {
+export function lazyLiveShmMinor(fs: ProcFS): (tgid: string) => number {
   const live = new LiveShm(fs);
-  return (tgid) => () => live.minorFor(tgid);
+  return (tgid) => live.minorFor(tgid);
 }
 
 /**

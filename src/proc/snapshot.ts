@@ -61,6 +61,14 @@ export class SnapshotProcFS extends ProcFS {
     return { ok: true, data: Buffer.alloc(0) };
   }
 
+  /** The whole file in one call, as streamBytes() hands over a file that fits its first block. */
+  override streamProcessFileBytes(pid: string, file: string, onBlock: (bytes: Buffer, eof: boolean) => number): ReadOutcome {
+    const read = this.outcome(`${pid}/${file}`);
+    if (!read.ok) return read;
+    if (read.data.length > 0) onBlock(read.data, true);
+    return { ok: true, data: Buffer.alloc(0) };
+  }
+
   override readRootFile(file: string): ReadOutcome {
     return this.outcome(file);
   }

@@ -34,11 +34,21 @@ interface ShmCalls {
 
 let calls: ShmCalls | null | undefined;
 
+/**
+ * A require for koffi, which must load from node_modules (it is native, so
+ * never bundled): the CLI bundle is CommonJS and has its own; the library
+ * bundle (ESM) defines one in its banner; the TypeScript sources under test
+ * make one from their URL. Called indirectly so esbuild leaves koffi alone.
+ */
+function nodeRequire(): NodeJS.Require {
+  return typeof require === 'function' ? require : createRequire(import.meta.url);
+}
+
 /** libc's shm calls, or null where koffi or libc.so.6 cannot be loaded. */
 function shmCalls(): ShmCalls | null {
   if (calls !== undefined) return calls;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as Koffi;
+    const koffi = nodeRequire()('koffi') as Koffi;
     const libc = koffi.load('libc.so.6');
     calls = {
       shmget: libc.func('int shmget(int key, size_t size, int shmflg)') as ShmCalls['shmget'],
