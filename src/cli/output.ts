@@ -4,6 +4,7 @@
  * error is reported once at exit as close_stdout() does ("write error").
  */
 import { writeSync } from 'node:fs';
+import { wasClosedAtStart } from '../proc/stdio.js';
 
 const FLUSH_BYTES = 1 << 16;
 
@@ -14,6 +15,7 @@ export class Output {
   failure: string | null = null;
   /** The reader went away: stop producing output. */
   brokenPipe = false;
+  private checked = false;
 
   constructor(private readonly fd = 1) {}
 
@@ -45,6 +47,12 @@ export class Output {
   }
 
   private writeAll(data: Uint8Array): void {
+    if (!this.checked) {
+      this.checked = true;
+      // A stdout closed at start (Node put /dev/null there): pmap's writes
+      // fail with EBADF and close_stdout() reports it.
+      if (wasClosedAtStart(this.fd)) this.failure = 'EBADF';
+    }
     if (this.failure !== null || this.brokenPipe) return;
     let offset = 0;
     while (offset < data.length) {
