@@ -5,6 +5,7 @@
  */
 import { writeSync } from 'node:fs';
 import { wasClosedAtStart } from '../proc/stdio.js';
+import { EXIT } from './exit.js';
 
 const FLUSH_BYTES = 1 << 16;
 
@@ -77,7 +78,10 @@ export function writeStderr(text: string): void {
   if (text.length === 0) return;
   try {
     writeSync(2, Buffer.from(text, 'latin1'));
-  } catch {
-    // Nothing sensible remains to be done when stderr itself fails.
+  } catch (error) {
+    // pmap dies of SIGPIPE when stderr's reader has gone (`2>&1 | head`):
+    // an endless rc file would otherwise be read forever. Other failures
+    // leave nothing sensible to do.
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(EXIT.brokenPipe);
   }
 }
