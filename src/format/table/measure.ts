@@ -33,7 +33,7 @@ export class SmapsMeasure implements FgetsSink {
   readonly headerWidths = new Int32Array(5);
   flagsWidth = 0;
   hasVmFlags = false;
-  /** Where the last VmFlags record is (-1: none yet). */
+  /** Where the last VmFlags record is, a stream position (-1: none yet). */
   lastFlags = -1;
   mappings = 0;
   /** Set when pmap would stop with xerrx(): the message, exit status 1. */
@@ -121,6 +121,7 @@ export class SmapsMeasure implements FgetsSink {
     }
     const store = this.store;
     const columns = this.columns;
+    store.startRecord(this.mappings);
     store.reserve(6 * 128 + 4);
     for (const column of columns.shownHeader) store.span(text, h[2 * column]!, h[2 * column + 1]!);
     if (columns.showMapping) {
@@ -163,7 +164,7 @@ export class SmapsMeasure implements FgetsSink {
     if (!this.columns.showVmFlags) return;
     store.reserve(VMFLAGS_WIDTH + 1);
     if (flags !== false) {
-      this.lastFlags = store.length;
+      this.lastFlags = store.position();
       store.span(flags, start, end);
     } else {
       store.bytes[store.length++] = NO_FLAGS;
