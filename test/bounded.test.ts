@@ -139,15 +139,17 @@ describe('smaps that never ends or makes no sense', () => {
     expect(mine).toEqual(pmap);
   });
 
-  withPmap('a 96 MiB mapping name with -X: the same 1023-byte view, in bounded memory', () => {
+  withPmap('a 96 MiB mapping name with -X and -x: the same 1023-byte view, in bounded memory', () => {
     const smaps = readFileSync(join(FIXTURE, PID, 'smaps'));
     const firstNewline = smaps.indexOf(0x0a);
     const name = Buffer.alloc(96 << 20, 'n');
     name[0] = 0x2f;
     const t = tree({ smaps: Buffer.concat([smaps.subarray(0, firstNewline), Buffer.from(' '), name, smaps.subarray(firstNewline)]) });
-    const { mine, pmap } = overTree(t, `-X ${PID}`);
-    expect(mine.status).toBe(0);
-    expect(mine).toEqual(pmap);
+    for (const args of [`-X ${PID}`, `-x ${PID}`]) {
+      const { mine, pmap } = overTree(t, args);
+      expect(mine.status).toBe(0);
+      expect(mine).toEqual(pmap);
+    }
     // Reading the line whole took ~2.5 bytes of memory per byte of name.
     const { peak } = peakKiB(`$P --proc-root ${t} -X ${PID} >/dev/null`);
     expect(peak).toBeLessThan(140 * 1024);
