@@ -272,3 +272,16 @@ describe('-X on many mappings: the record stream spills to a scratch file', () =
     }
   });
 });
+
+describe('a small ulimit -v', () => {
+  // Node aborts below ~730 MiB of address space before any JavaScript runs;
+  // bin/tspmap.js's sh prologue then starts it with --jitless (from 200 MiB).
+  withPmap('tspmap runs under ulimit -v 300 MiB as pmap does', () => {
+    const plain = sh(MINE, `ulimit -v 307200; $P --proc-root ${FIXTURE} -x ${PID}; echo "status $?"`);
+    expect(plain.stdout).toBe('status 133\n');
+    const viaBin = sh(BIN, `ulimit -v 307200; $P --proc-root ${FIXTURE} -x ${PID}`);
+    const pmap = sh(PMAP_AS_TSPMAP, `ulimit -v 307200; unshare -m sh -c 'mount --bind ${FIXTURE} /proc && exec "$0" "$@"' $P -x ${PID}`);
+    expect(viaBin.stderr).toBe('');
+    expect(viaBin).toEqual(pmap);
+  });
+});
