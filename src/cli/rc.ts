@@ -6,6 +6,7 @@ import { RcParser } from '../parse/rc.js';
 import { RC_TEMPLATE } from '../format/rc-template.js';
 import type { TableConfig } from '../format/smaps-table.js';
 import { createRcText, streamRcText } from '../proc/rcfile.js';
+import { SpillFile } from '../proc/spill.js';
 import { PmapOptions } from './args.js';
 import { writeStderr } from './output.js';
 
@@ -49,6 +50,8 @@ export function tableConfig(options: PmapOptions, rc: RcSession | null): TableCo
     quiet: options.quiet,
     // Each ShowPath in the rc file toggles what -p set.
     showPath: options.showPath !== ((rc?.showPathToggles ?? 0) % 2 === 1),
+    // Past a few MiB of rows, an unlinked temporary file holds them (issue 11: -X memory).
+    scratch: () => SpillFile.create(),
   };
 }
 

@@ -26,7 +26,7 @@ const IN_LONG_HEADER = 1;
 const AT_FIELDS = 2;
 
 export class SmapsMeasure implements FgetsSink {
-  readonly store = new RecordStore();
+  readonly store: RecordStore;
   readonly fields: FieldList;
   readonly lines: LineNames;
   /** Widest span met per HEADER_COLUMNS column (all five, shown or not), in this file. */
@@ -49,6 +49,7 @@ export class SmapsMeasure implements FgetsSink {
   private readonly flagSpan = [0, 0];
 
   constructor(readonly columns: TableColumns) {
+    this.store = new RecordStore(columns.scratch);
     this.fields = new FieldList(columns.quiet);
     this.lines = new LineNames((name) => columns.isEnabled(name));
   }

@@ -8,20 +8,33 @@
  * NO_FLAGS.
  */
 
-import { SpillFile } from '../../proc/spill.js';
-
 /** Initial size of the stream; it doubles as needed. */
 export const STORE_BYTES = 1 << 16;
 
 /**
  * Past this many bytes in memory, whole records move to a scratch file
- * (proc/spill.ts) at the next record's start: -X on 500,000 mappings keeps
+ * (a ScratchFile) at the next record's start: -X on 500,000 mappings keeps
  * a few MiB in memory instead of ~50 MiB (and twice that while doubling).
  */
 export const SPILL_BYTES = 4 << 20;
 
 /** The byte that says a mapping has no VmFlags line (a flags span is at most 127 bytes). */
 export const NO_FLAGS = 0xff;
+
+/**
+ * Where records go past SPILL_BYTES: cli/ passes proc/spill.ts's unlinked
+ * temporary file (this layer does no I/O itself).
+ */
+export interface ScratchFile {
+  /** Write bytes[0, length) at `position`; false when it fails. */
+  write(bytes: Uint8Array, length: number, position: number): boolean;
+  /** Read `length` bytes at `position` into target[offset...]. */
+  read(target: Uint8Array, offset: number, length: number, position: number): void;
+  close(): void;
+}
+
+/** Makes a scratch file, or null when none can be had (the records then stay in memory). */
+export type ScratchFactory = () => ScratchFile | null;
 
 /** A run of whole records moved to the scratch file. */
 export interface SpilledChunk {
@@ -43,9 +56,13 @@ export class RecordStore {
   /** Records before `base`, in the scratch file. */
   readonly spilled: SpilledChunk[] = [];
   private spilledMappings = 0;
-  private spill: SpillFile | null = null;
+  private spill: ScratchFile | null = null;
   /** No scratch file could be made or written: keep everything in memory. */
-  private spillFailed = false;
+  private spillFailed: boolean;
+
+  constructor(private readonly scratch: ScratchFactory | null = null) {
+    this.spillFailed = scratch === null;
+  }
 
   /** An empty stream for the next file. */
   reset(): void {
@@ -80,7 +97,7 @@ export class RecordStore {
    */
   startRecord(mappings: number): void {
     if (this.length < SPILL_BYTES || this.spillFailed) return;
-    this.spill ??= SpillFile.create();
+    this.spill ??= this.scratch!();
     if (this.spill === null || !this.spill.write(this.bytes, this.length, this.base)) {
       this.spillFailed = true;
       return;
