@@ -4,6 +4,8 @@
  * error is reported once at exit as close_stdout() does ("write error").
  */
 import { writeSync } from 'node:fs';
+import { wasClosedAtStart } from '../proc/stdio.js';
+import { EXIT } from './exit.js';
 
 const FLUSH_BYTES = 1 << 16;
 
@@ -14,6 +16,7 @@ export class Output {
   failure: string | null = null;
   /** The reader went away: stop producing output. */
   brokenPipe = false;
+  private checked = false;
 
   constructor(private readonly fd = 1) {}
 
@@ -45,6 +48,12 @@ export class Output {
   }
 
   private writeAll(data: Uint8Array): void {
+    if (!this.checked) {
+      this.checked = true;
+      // A stdout closed at start (Node put /dev/null there): pmap's writes
+      // fail with EBADF and close_stdout() reports it.
+      if (wasClosedAtStart(this.fd)) this.failure = 'EBADF';
+    }
     if (this.failure !== null || this.brokenPipe) return;
     let offset = 0;
     while (offset < data.length) {
@@ -69,7 +78,10 @@ export function writeStderr(text: string): void {
   if (text.length === 0) return;
   try {
     writeSync(2, Buffer.from(text, 'latin1'));
-  } catch {
-    // Nothing sensible remains to be done when stderr itself fails.
+  } catch (error) {
+    // pmap dies of SIGPIPE when stderr's reader has gone (`2>&1 | head`):
+    // an endless rc file would otherwise be read forever. Other failures
+    // leave nothing sensible to do.
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(EXIT.brokenPipe);
   }
 }

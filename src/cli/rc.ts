@@ -2,10 +2,11 @@
  * The rc file side of the command line (-c, -C, -n, -N): pmap's
  * get_default_rc_filename(), config_create() and config_read().
  */
-import { parseRc } from '../parse/rc.js';
+import { RcParser } from '../parse/rc.js';
 import { RC_TEMPLATE } from '../format/rc-template.js';
 import type { TableConfig } from '../format/smaps-table.js';
-import { createRcText, readRcText } from '../proc/rcfile.js';
+import { createRcText, streamRcText } from '../proc/rcfile.js';
+import { SpillFile } from '../proc/spill.js';
 import { PmapOptions } from './args.js';
 import { writeStderr } from './output.js';
 
@@ -34,13 +35,12 @@ export function createRcFile(path: string, name: string): boolean {
   return outcome === 'created';
 }
 
-/** Read and parse an rc file, printing its warnings; null when it cannot be opened. */
+/** Read and parse an rc file, printing its warnings as they come (as pmap does); null when it cannot be opened. */
 export function loadRcFile(path: string, name: string): RcSession | null {
-  const text = readRcText(path);
-  if (text === null) return null;
-  const parsed = parseRc(text);
-  writeStderr(parsed.warnings.map((warning) => `${name}: ${warning}\n`).join(''));
-  return { fields: new Set(parsed.fields), showPathToggles: parsed.showPathToggles };
+  const parser = new RcParser((warning) => writeStderr(`${name}: ${warning}\n`));
+  if (!streamRcText(path, (block) => parser.feed(block))) return null;
+  parser.end();
+  return { fields: new Set(parser.fields), showPathToggles: parser.showPathToggles };
 }
 
 /** The -X/-XX/-c/-C table's configuration from the options and the rc file. */
@@ -50,6 +50,8 @@ export function tableConfig(options: PmapOptions, rc: RcSession | null): TableCo
     quiet: options.quiet,
     // Each ShowPath in the rc file toggles what -p set.
     showPath: options.showPath !== ((rc?.showPathToggles ?? 0) % 2 === 1),
+    // Past a few MiB of rows, an unlinked temporary file holds them (issue 11: -X memory).
+    scratch: () => SpillFile.create(),
   };
 }
 

@@ -57,9 +57,9 @@ export class SmapsTableRun {
     this.reader.reset();
   }
 
-  /** The next block of the file: any cut, best at a line's end. */
-  feed(block: string): void {
-    this.reader.feed(block);
+  /** The next block of the file: any cut, best at a line's end. False once pmap would have stopped reading. */
+  feed(block: string): boolean {
+    return this.reader.feed(block);
   }
 
   /**

@@ -4,7 +4,7 @@
  * " \t" for each entry. Warnings come out in file order, numbered by the
  * lines fgets() returned (the skipped tail of a long line is not counted).
  */
-import { cStringEnds, fgetsEnd } from './cscan.js';
+import { FgetsReader, FgetsSink } from './fgets-reader.js';
 
 /** MAX_CNF_LINE_LEN: fgets(line_buf, MAX_CNF_LINE_LEN + 1, f). */
 export const RC_LINE_MAX = 1024;
@@ -50,85 +50,114 @@ function firstTwoTokens(line: string, from: number): { token: string | null; tai
   return { token, tail };
 }
 
+/** The whole file in one go: the parse with its warnings collected. */
 export function parseRc(text: string): RcParse {
-  const result: RcParse = { fields: [], showPathToggles: 0, warnings: [] };
-  const cStringEnd = cStringEnds(text);
-  const warn = (message: string, line: number): void => {
-    result.warnings.push(`${message} - line ${line}`);
-  };
-  const syntax = (line: number): void => warn('syntax error found in the config', line);
-  let section = Section.None;
-  let lineCount = 0;
+  const warnings: string[] = [];
+  const parser = new RcParser((warning) => warnings.push(warning));
+  parser.feed(text);
+  parser.end();
+  return { fields: parser.fields, showPathToggles: parser.showPathToggles, warnings };
+}
 
-  for (let pos = 0; pos < text.length; ) {
-    const chunkEnd = fgetsEnd(text, pos, RC_LINE_MAX + 1);
-    const lineEnd = cStringEnd(pos, chunkEnd);
-    const start = pos;
-    pos = chunkEnd;
-    lineCount++;
+/**
+ * config_read() over a file that arrives in blocks: each fgets() chunk is
+ * decided as it arrives and each warning handed out at once, as pmap prints
+ * them, so an endless rc file (/dev/zero, /dev/urandom) is read in constant
+ * memory and warned about as it goes.
+ */
+export class RcParser implements FgetsSink {
+  /** Entries of [Fields Display], in file order, cut to 31 bytes. */
+  readonly fields: string[] = [];
+  /** ShowPath entries in [Mapping]: each one toggles -p. */
+  showPathToggles = 0;
+  private section = Section.None;
+  private lineCount = 0;
+  /** After a line of 1024 bytes: its tail is read and dropped. */
+  private skipping = false;
+  private readonly reader = new FgetsReader(this, RC_LINE_MAX + 1);
 
+  constructor(private readonly warn: (warning: string) => void) {}
+
+  feed(block: string): void {
+    this.reader.feed(block);
+  }
+
+  end(): void {
+    this.reader.end();
+  }
+
+  bulk(_text: string, pos: number): number {
+    return pos;
+  }
+
+  /** One fgets() chunk, text[start, lineEnd) up to its first NUL. */
+  chunk(text: string, start: number, lineEnd: number): boolean {
     const length = lineEnd - start;
-    let line: string;
-    if (length > 0 && text.charCodeAt(lineEnd - 1) === 0x0a) {
-      line = text.slice(start, lineEnd - 1);
-    } else {
-      line = text.slice(start, lineEnd);
-      if (length === RC_LINE_MAX) {
-        warn('config line too long', lineCount);
-        // Ignore the tail: read on until a piece ends with '\n' or is empty.
-        while (pos < text.length) {
-          const tailEnd = fgetsEnd(text, pos, RC_LINE_MAX + 1);
-          const tailCEnd = cStringEnd(pos, tailEnd);
-          const tailLength = tailCEnd - pos;
-          pos = tailEnd;
-          if (tailLength === 0 || text.charCodeAt(tailCEnd - 1) === 0x0a) break;
-        }
-      }
+    const newline = length > 0 && text.charCodeAt(lineEnd - 1) === 0x0a;
+    if (this.skipping) {
+      // Ignore the tail: read on until a piece ends with '\n' or is empty.
+      if (length === 0 || newline) this.skipping = false;
+      return true;
     }
+    this.lineCount++;
+    const line = text.slice(start, newline ? lineEnd - 1 : lineEnd);
+    if (!newline && length === RC_LINE_MAX) {
+      this.warning('config line too long');
+      this.skipping = true;
+    }
+    this.entry(line);
+    return true;
+  }
 
+  private warning(message: string): void {
+    this.warn(`${message} - line ${this.lineCount}`);
+  }
+
+  private entry(line: string): void {
     let at = 0;
     while (at < line.length && isBlank(line.charCodeAt(at))) at++;
-    if (at >= line.length || line.charCodeAt(at) === 0x23) continue;
+    if (at >= line.length || line.charCodeAt(at) === 0x23) return;
 
     if (line.charCodeAt(at) === 0x5b) {
       if (line.startsWith(FIELDS_DISPLAY, at)) {
         at += FIELDS_DISPLAY.length;
-        section = Section.FieldsDisplay;
+        this.section = Section.FieldsDisplay;
       } else if (line.startsWith(MAPPING, at)) {
         at += MAPPING.length;
-        section = Section.Mapping;
+        this.section = Section.Mapping;
       } else {
         const close = line.indexOf(']', at);
         if (close >= 0) {
-          section = Section.Unsupported;
-          warn('unsupported section found in the config', lineCount);
+          this.section = Section.Unsupported;
+          this.warning('unsupported section found in the config');
           at = close + 1;
         } else {
-          syntax(lineCount);
+          this.warning(SYNTAX);
           at = line.length;
         }
       }
       while (at < line.length && isBlank(line.charCodeAt(at))) at++;
-      if (at >= line.length || line.charCodeAt(at) === 0x23) continue;
+      if (at >= line.length || line.charCodeAt(at) === 0x23) return;
       // Something follows the section name: warned, then read as an entry.
-      syntax(lineCount);
+      this.warning(SYNTAX);
     }
 
-    switch (section) {
+    switch (this.section) {
       case Section.FieldsDisplay:
       case Section.Mapping: {
         const { token, tail } = firstTwoTokens(line, at);
         if (token === null) break;
-        if (tail !== null && tail.charCodeAt(0) !== 0x23) syntax(lineCount);
-        if (section === Section.FieldsDisplay) result.fields.push(token.slice(0, RC_FIELD_MAX));
-        else if (token === 'ShowPath') result.showPathToggles++;
+        if (tail !== null && tail.charCodeAt(0) !== 0x23) this.warning(SYNTAX);
+        if (this.section === Section.FieldsDisplay) this.fields.push(token.slice(0, RC_FIELD_MAX));
+        else if (token === 'ShowPath') this.showPathToggles++;
         break;
       }
       case Section.Unsupported:
         break;
       default:
-        syntax(lineCount);
+        this.warning(SYNTAX);
     }
   }
-  return result;
 }
+
+const SYNTAX = 'syntax error found in the config';

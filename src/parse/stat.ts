@@ -39,3 +39,61 @@ export function parseStat(text: string): StatRecord {
   const startStack = scanUnsigned(visible, pos, visible.length, 10);
   return { comm, state, startStack: startStack ? startStack.value : 0 };
 }
+
+/** How much of the text after the last ')' is kept: a real stat has ~300 bytes there. */
+export const STAT_TAIL_KEEP = 1 << 16;
+/** Bytes after '(' kept: enough for a 64-byte name and to tell a longer one. */
+const COMM_KEEP = 65;
+
+/**
+ * parseStat() fed the file in pieces, keeping only what it can use: the
+ * first bytes after the first '(' and the text after the last ')' (up to
+ * STAT_TAIL_KEEP), so a stat of any size (/dev/zero, 2 GiB) is read in
+ * bounded memory. The C string ends at the first NUL: feed() then says it
+ * is done and the rest of the file can stay unread.
+ */
+export class StatScanner {
+  private offset = 0;
+  /** Where the first '(' is (-1: none yet), and the last ')' after it. */
+  private openAt = -1;
+  private closeAt = -1;
+  private commHead = '';
+  private tail = '';
+
+  /** The next piece; true once a NUL has ended the string. */
+  feed(piece: string): boolean {
+    const nul = piece.indexOf('\0');
+    const end = nul >= 0 ? nul : piece.length;
+    let from = 0;
+    if (this.openAt < 0) {
+      const open = piece.indexOf('(');
+      if (open < 0 || open >= end) {
+        this.offset += piece.length;
+        return nul >= 0;
+      }
+      this.openAt = this.offset + open;
+      from = open + 1;
+    }
+    if (this.commHead.length < COMM_KEEP) this.commHead += piece.slice(from, Math.min(end, from + COMM_KEEP - this.commHead.length));
+    const close = piece.lastIndexOf(')', end - 1);
+    if (close >= from) {
+      this.closeAt = this.offset + close;
+      this.tail = piece.slice(close + 1, Math.min(end, close + 1 + STAT_TAIL_KEEP));
+    } else if (this.closeAt >= 0 && this.tail.length < STAT_TAIL_KEEP) {
+      this.tail += piece.slice(from, Math.min(end, from + STAT_TAIL_KEEP - this.tail.length));
+    }
+    this.offset += piece.length;
+    return nul >= 0;
+  }
+
+  /**
+   * The record, as parseStat() reads the whole string. A name longer than
+   * 64 bytes comes back cut to 65, which still tells the caller it is too long.
+   */
+  result(): StatRecord {
+    if (this.openAt < 0) return parseStat('');
+    const commLength = this.closeAt < 0 ? -1 : this.closeAt - this.openAt - 1;
+    if (commLength < 0) return parseStat('');
+    return parseStat(`(${this.commHead.slice(0, Math.min(commLength, COMM_KEEP))})${this.tail}`);
+  }
+}

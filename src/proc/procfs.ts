@@ -61,31 +61,41 @@ function errorCode(error: unknown): string {
   return 'EIO';
 }
 
-const BLOCK_BYTES = 1 << 20;
+/**
+ * Block size for streamLines: just under Node's EXTERN_APEX (0xFBEE9 bytes),
+ * above which Buffer#toString() returns an external string whose memory V8
+ * gives back late: 1 MiB blocks held ~70 MiB more on a 500,000-mapping -X.
+ */
+const BLOCK_BYTES = 1000 * 1000;
+/** fgets() chunks per block where a buffer holds no newline. */
+const NO_NEWLINE_PIECE = 64;
 
 /**
- * Read a file to EOF and hand it over in latin1 blocks that each end with a
- * newline (the last one at EOF may not), so that a line is never split
- * between blocks and a huge smaps is never held whole. A read error after a
- * successful open ends the file there, as in readWhole().
+ * Read a file to EOF and hand it over in latin1 blocks of at most 1 MiB,
+ * each ending with a newline where the buffer holds one (the last one at
+ * EOF may not). A buffer with no newline is cut after a whole number of
+ * `chunkBytes` (fgets()'s size - 1), so a consumer that splits lines as
+ * fgets() does sees the same chunks, and a line of any length (or
+ * /dev/zero) is read in constant memory. onBlock returns false to stop
+ * reading, as pmap leaves its fgets() loop on a fatal error. A read error
+ * after a successful open ends the file there, as in readWhole().
  */
-export function streamLines(path: string, onBlock: (block: string) => void): ReadOutcome {
+export function streamLines(
+  path: string,
+  onBlock: (block: string) => boolean | void,
+  chunkBytes = 1023,
+): ReadOutcome {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
     return { ok: false, code: errorCode(error) };
   }
-  let buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+  const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   let filled = 0;
+  let going = true;
   try {
-    for (;;) {
-      if (filled === buffer.length) {
-        // One line longer than the buffer: grow until it fits.
-        const larger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(larger, 0, 0, filled);
-        buffer = larger;
-      }
+    while (going) {
       let got: number;
       try {
         got = readSync(fd, buffer, filled, buffer.length - filled, null);
@@ -94,17 +104,69 @@ export function streamLines(path: string, onBlock: (block: string) => void): Rea
       }
       if (got <= 0) break;
       filled += got;
-      const lastNewline = buffer.lastIndexOf(0x0a, filled - 1);
-      if (lastNewline < 0) continue;
-      onBlock(buffer.toString('latin1', 0, lastNewline + 1));
-      buffer.copy(buffer, 0, lastNewline + 1, filled);
-      filled -= lastNewline + 1;
+      let cut = buffer.lastIndexOf(0x0a, filled - 1) + 1;
+      if (cut === 0) {
+        if (filled < buffer.length) continue;
+        // No newline in a full buffer, whose start begins a line or an
+        // fgets() chunk: hand on whole chunks, 64 at a time, so a consumer
+        // that looks for the next newline per chunk scans 64 KB, not 1 MB.
+        cut = filled - (filled % chunkBytes);
+        for (let from = 0; from < cut && going; from += NO_NEWLINE_PIECE * chunkBytes) {
+          going = onBlock(buffer.toString('latin1', from, Math.min(cut, from + NO_NEWLINE_PIECE * chunkBytes))) !== false;
+        }
+      } else {
+        going = onBlock(buffer.toString('latin1', 0, cut)) !== false;
+      }
+      buffer.copy(buffer, 0, cut, filled);
+      filled -= cut;
     }
   } finally {
     closeSync(fd);
   }
-  if (filled > 0) onBlock(buffer.toString('latin1', 0, filled));
+  if (going && filled > 0) onBlock(buffer.toString('latin1', 0, filled));
   return { ok: true, data: EMPTY };
+}
+
+/** file2str()'s cap: its buffer stops growing at INT_MAX - 1024 bytes, one kept for the NUL. */
+export const FILE2STR_CAP = 2 ** 31 - 1025;
+const FILE2STR_READ = 1 << 16;
+
+/**
+ * libproc2's file2str() (stat, status) read in bounded pieces: pieces of
+ * the file go to `consume` as latin1 text until EOF, a short read (which
+ * ends file2str's loop), FILE2STR_CAP bytes, or `consume` returning true
+ * (its answer is settled, as once the C string has ended at a NUL).
+ * `bytes` is how many bytes were read: file2str treats 0 as a failure.
+ */
+export function scanFile2str(
+  path: string,
+  consume: (piece: string) => boolean,
+): { ok: true; bytes: number } | { ok: false; code: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    return { ok: false, code: errorCode(error) };
+  }
+  const buffer = Buffer.allocUnsafe(FILE2STR_READ);
+  let total = 0;
+  try {
+    while (total < FILE2STR_CAP) {
+      const want = Math.min(buffer.length, FILE2STR_CAP - total);
+      let got: number;
+      try {
+        got = readSync(fd, buffer, 0, want, null);
+      } catch {
+        break;
+      }
+      if (got <= 0) break;
+      total += got;
+      if (consume(buffer.toString('latin1', 0, got)) || got < want) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { ok: true, bytes: total };
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -187,14 +249,19 @@ export class ProcFS {
     return readWhole(this.path(pid, file), limit);
   }
 
-  /** Stream PID/FILE in line-aligned blocks (see streamLines). */
-  streamProcessFile(pid: string, file: string, onBlock: (block: string) => void): ReadOutcome {
+  /** Stream PID/FILE in line-aligned blocks (see streamLines); onBlock returns false to stop. */
+  streamProcessFile(pid: string, file: string, onBlock: (block: string) => boolean | void): ReadOutcome {
     return streamLines(this.path(pid, file), onBlock);
   }
 
   /** Stream PID/FILE as bytes (see streamBytes). */
   streamProcessFileBytes(pid: string, file: string, onBlock: (bytes: Buffer, eof: boolean) => number): ReadOutcome {
     return streamBytes(this.path(pid, file), onBlock);
+  }
+
+  /** Read PID/FILE as libproc2's file2str() does, in bounded pieces (see scanFile2str). */
+  scanProcessFile(pid: string, file: string, consume: (piece: string) => boolean) {
+    return scanFile2str(this.path(pid, file), consume);
   }
 
   /** Read a file at the root, such as `sysvipc/shm`. */

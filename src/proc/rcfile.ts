@@ -2,25 +2,29 @@
  * The only module that touches the filesystem for rc files (-c, -C, -n, -N).
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { reachesReopenedStdio } from './stdio.js';
 
 const CHUNK_BYTES = 1 << 16;
 
 /**
- * The whole file as a byte string (latin1), or null when it cannot be opened
- * for reading. As with fgets(), a read error after a successful open (a
- * directory gives EISDIR) ends the data there instead of failing.
+ * Read the file in latin1 blocks handed to `onBlock` as they arrive, so an
+ * endless file (/dev/zero) is read in constant memory; false when it cannot
+ * be opened for reading. As with fgets(), a read error after a successful
+ * open (a directory gives EISDIR) ends the data there instead of failing.
  */
-export function readRcText(path: string): string | null {
+export function streamRcText(path: string, onBlock: (block: string) => void): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch {
-    return null;
+    return false;
   }
-  const chunks: Buffer[] = [];
   try {
+    // pmap's fopen() fails where the path names a standard descriptor that
+    // was closed; Node has put /dev/null there (proc/stdio.ts).
+    if (reachesReopenedStdio(path, fd)) return false;
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       let got: number;
       try {
         got = readSync(fd, chunk, 0, CHUNK_BYTES, null);
@@ -28,12 +32,12 @@ export function readRcText(path: string): string | null {
         break;
       }
       if (got <= 0) break;
-      chunks.push(chunk.subarray(0, got));
+      onBlock(chunk.toString('latin1', 0, got));
     }
   } finally {
     closeSync(fd);
   }
-  return Buffer.concat(chunks).toString('latin1');
+  return true;
 }
 
 export type CreateOutcome = 'created' | 'exists' | 'failed';

@@ -45,7 +45,7 @@ export class SnapshotProcFS extends ProcFS {
     return this.outcome(`${pid}/${file}`, limit);
   }
 
-  override streamProcessFile(pid: string, file: string, onBlock: (block: string) => void): ReadOutcome {
+  override streamProcessFile(pid: string, file: string, onBlock: (block: string) => boolean | void): ReadOutcome {
     const read = this.outcome(`${pid}/${file}`);
     if (!read.ok) return read;
     const data = read.data;
@@ -55,7 +55,7 @@ export class SnapshotProcFS extends ProcFS {
         const newline = data.lastIndexOf(0x0a, end - 1);
         end = newline >= start ? newline + 1 : data.indexOf(0x0a, end) + 1 || data.length;
       }
-      onBlock(data.toString('latin1', start, end));
+      if (onBlock(data.toString('latin1', start, end)) === false) break;
       start = end;
     }
     return { ok: true, data: Buffer.alloc(0) };
@@ -67,6 +67,14 @@ export class SnapshotProcFS extends ProcFS {
     if (!read.ok) return read;
     if (read.data.length > 0) onBlock(read.data, true);
     return { ok: true, data: Buffer.alloc(0) };
+  }
+
+  /** file2str() over the sample's bytes: one piece, the whole file. */
+  override scanProcessFile(pid: string, file: string, consume: (piece: string) => boolean) {
+    const read = this.outcome(`${pid}/${file}`);
+    if (!read.ok) return read;
+    if (read.data.length > 0) consume(read.data.toString('latin1'));
+    return { ok: true as const, bytes: read.data.length };
   }
 
   override readRootFile(file: string): ReadOutcome {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ProcFS } from '../../src/proc/procfs.js';
 import { SnapshotProcFS } from '../../src/proc/snapshot.js';
 
-const READERS = Object.getOwnPropertyNames(ProcFS.prototype).filter((name) => /^(read|stream|has|root)/.test(name));
+const READERS = Object.getOwnPropertyNames(ProcFS.prototype).filter((name) => /^(read|stream|scan|has|root)/.test(name));
 
 describe('SnapshotProcFS', () => {
   it('finds the readers of ProcFS', () => expect(READERS.length).toBeGreaterThanOrEqual(5));

@@ -4,6 +4,7 @@
  */
 import { HEADING, UNIMPORTANT_FIELDS } from '../../model/fields.js';
 import { DETAIL_WIDTH, DEVICE_WIDTH, NUM_WIDTH } from '../../parse/smaps-line.js';
+import type { ScratchFactory } from './store.js';
 
 /** What the table shows. */
 export interface TableConfig {
@@ -17,6 +18,8 @@ export interface TableConfig {
   quiet: boolean;
   /** The whole path in the Mapping column, not only its last part (-p, toggled by each ShowPath of the rc file). */
   showPath: boolean;
+  /** Where the rows go past a few MiB (store.ts); without one they stay in memory. */
+  scratch?: ScratchFactory;
 }
 
 /**
@@ -41,11 +44,13 @@ export class TableColumns {
   readonly showMapping: boolean;
   /** Whether the VmFlags column can show (it does only when the file has the lines). */
   readonly showVmFlags: boolean;
+  readonly scratch: ScratchFactory | null;
   private readonly enabledCache = new Map<string, boolean>();
 
   constructor(private readonly config: TableConfig) {
     this.quiet = config.quiet;
     this.showPath = config.showPath;
+    this.scratch = config.scratch ?? null;
     this.shownHeader = HEADER_COLUMNS.map((_, column) => column).filter(
       (column) => column === 0 || this.isEnabled(HEADER_COLUMNS[column]!.label),
     );

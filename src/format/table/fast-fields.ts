@@ -22,6 +22,7 @@ export function fastFields(m: SmapsMeasure, text: string, pos: number, end: numb
   const nodeCount = nodeNames.length;
   const nameCount = names.length;
   const store = m.store;
+  const base = store.base;
   let bytes = store.bytes;
   let length = store.length;
   let line = m.line;
@@ -61,7 +62,7 @@ export function fastFields(m: SmapsMeasure, text: string, pos: number, end: numb
         store.reserve(NUM_WIDTH + 1);
         bytes = store.bytes;
       }
-      lastValue[node] = length;
+      lastValue[node] = base + length;
       bytes[length++] = digits;
       for (let j = valueStart; j < valueStart + digits; j++) bytes[length++] = text.charCodeAt(j);
       const sum = sums[node]! + value;

@@ -31,8 +31,8 @@ export class FieldList {
   readonly nodes: FieldNode[] = [];
   /** nodes[i].description, for a quick identity check. */
   readonly names: string[] = [];
-  /** Per node, where its last value of this file is in the store (-1: an earlier PID's). */
-  lastValue = new Int32Array(16).fill(-1);
+  /** Per node, where its last value of this file is in the store, a stream position (-1: an earlier PID's). */
+  lastValue = new Float64Array(16).fill(-1);
   /** Per node, what fastFields() added to its total since the last flush. */
   sums = new Float64Array(16);
 
@@ -41,7 +41,7 @@ export class FieldList {
   /** A new file: no values seen in it yet. */
   beginFile(): void {
     if (this.lastValue.length < this.nodes.length) {
-      this.lastValue = new Int32Array(this.nodes.length * 2);
+      this.lastValue = new Float64Array(this.nodes.length * 2);
       this.sums = new Float64Array(this.nodes.length * 2);
     }
     this.lastValue.fill(-1);
@@ -61,7 +61,7 @@ export class FieldList {
       return false;
     }
     store.reserve(NUM_WIDTH + 1);
-    this.lastValue[k] = store.length;
+    this.lastValue[k] = store.position();
     store.span(text, valueStart, valueEnd);
     const amount = decimalValue(text, valueStart, valueEnd);
     const total = target.total;
@@ -78,7 +78,7 @@ export class FieldList {
     this.nodes.push(node);
     this.names.push(name);
     if (this.lastValue.length < this.nodes.length) {
-      const grown = new Int32Array(this.nodes.length * 2).fill(-1);
+      const grown = new Float64Array(this.nodes.length * 2).fill(-1);
       grown.set(this.lastValue);
       this.lastValue = grown;
       const sums = new Float64Array(this.nodes.length * 2);
@@ -101,7 +101,7 @@ export class FieldList {
   storeMissingValues(store: RecordStore): void {
     for (let k = 0; k < this.nodes.length; k++) {
       if (this.lastValue[k]! < 0) {
-        this.lastValue[k] = store.length;
+        this.lastValue[k] = store.position();
         store.spanString(this.nodes[k]!.valueStr);
       }
     }

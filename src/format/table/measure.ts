@@ -26,14 +26,14 @@ const IN_LONG_HEADER = 1;
 const AT_FIELDS = 2;
 
 export class SmapsMeasure implements FgetsSink {
-  readonly store = new RecordStore();
+  readonly store: RecordStore;
   readonly fields: FieldList;
   readonly lines: LineNames;
   /** Widest span met per HEADER_COLUMNS column (all five, shown or not), in this file. */
   readonly headerWidths = new Int32Array(5);
   flagsWidth = 0;
   hasVmFlags = false;
-  /** Where the last VmFlags record is (-1: none yet). */
+  /** Where the last VmFlags record is, a stream position (-1: none yet). */
   lastFlags = -1;
   mappings = 0;
   /** Set when pmap would stop with xerrx(): the message, exit status 1. */
@@ -49,6 +49,7 @@ export class SmapsMeasure implements FgetsSink {
   private readonly flagSpan = [0, 0];
 
   constructor(readonly columns: TableColumns) {
+    this.store = new RecordStore(columns.scratch);
     this.fields = new FieldList(columns.quiet);
     this.lines = new LineNames((name) => columns.isEnabled(name));
   }
@@ -121,6 +122,7 @@ export class SmapsMeasure implements FgetsSink {
     }
     const store = this.store;
     const columns = this.columns;
+    store.startRecord(this.mappings);
     store.reserve(6 * 128 + 4);
     for (const column of columns.shownHeader) store.span(text, h[2 * column]!, h[2 * column + 1]!);
     if (columns.showMapping) {
@@ -163,7 +165,7 @@ export class SmapsMeasure implements FgetsSink {
     if (!this.columns.showVmFlags) return;
     store.reserve(VMFLAGS_WIDTH + 1);
     if (flags !== false) {
-      this.lastFlags = store.length;
+      this.lastFlags = store.position();
       store.span(flags, start, end);
     } else {
       store.bytes[store.length++] = NO_FLAGS;

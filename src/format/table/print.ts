@@ -85,8 +85,57 @@ function heading(m: SmapsMeasure, widths: RowWidths): string {
   return head + (m.columns.showMapping ? `${HEADING.mapping}\n` : '\n');
 }
 
-/** One row per mapping, each read from its record in the stream. */
+/** The row loop's state between two segments of the stream. */
+interface RowState {
+  /** Where each field's value is in the segment: a field a mapping lacks keeps the one before. */
+  valueAt: Float64Array;
+  /** Where the VmFlags shown now are (pmap's buffer keeps the last ones read). */
+  flagsAt: number;
+}
+
+/**
+ * One row per mapping, each read from its record in the stream: from
+ * memory, or, when the stream was spilled (store.ts), segment by segment,
+ * each preceded by the spans the rows carry over from earlier records.
+ */
 function printRows(m: SmapsMeasure, widths: RowWidths, out: PieceWriter): void {
+  const store = m.store;
+  const count = widths.fields.length;
+  const state: RowState = { valueAt: m.fields.lastValue.slice(0, count), flagsAt: m.lastFlags };
+  if (store.spilled.length === 0) {
+    printSegment(m, widths, out, store.bytes, 0, m.mappings, state);
+    return;
+  }
+  const spans = (source: Uint8Array | null): Uint8Array[] => {
+    const at = (pos: number) => (source === null ? store.spanAt(pos) : source.subarray(pos, pos + 1 + source[pos]!));
+    const list = Array.from(state.valueAt, at);
+    if (state.flagsAt >= 0) list.push(at(state.flagsAt));
+    return list;
+  };
+  const segments = [...store.spilled, { start: store.base, length: store.length, mappings: store.mappingsInMemory(m.mappings) }];
+  let carry = spans(null);
+  let size = 0;
+  for (const segment of segments) size = Math.max(size, segment.length);
+  // Each carried span is at most 128 bytes.
+  const buffer = new Uint8Array(size + 128 * (count + 1));
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    let at = 0;
+    for (let k = 0; k < carry.length; k++) {
+      buffer.set(carry[k]!, at);
+      if (k < count) state.valueAt[k] = at;
+      else state.flagsAt = at;
+      at += carry[k]!.length;
+    }
+    if (i < store.spilled.length) store.readSpilled(segment, buffer, at);
+    else buffer.set(store.bytes.subarray(0, segment.length), at);
+    printSegment(m, widths, out, buffer, at, segment.mappings, state);
+    carry = spans(buffer);
+  }
+}
+
+/** `mappings` rows from the records at st[r...]. */
+function printSegment(m: SmapsMeasure, widths: RowWidths, out: PieceWriter, st: Uint8Array, r: number, mappings: number, state: RowState): void {
   const { showMapping, showVmFlags: storesFlags } = m.columns;
   const showFlags = m.hasVmFlags && storesFlags;
   const shown = m.columns.shownHeader;
@@ -94,8 +143,7 @@ function printRows(m: SmapsMeasure, widths: RowWidths, out: PieceWriter): void {
   const headerCount = headerWidths.length;
   const fieldWidths = widths.fields;
   const count = fieldWidths.length;
-  // Where each field's value is: a field a mapping lacks keeps the one before.
-  const valueAt = m.fields.lastValue.slice(0, count);
+  const valueAt = state.valueAt;
   // The longest a row can be: each span is at most its scanf width.
   let lineMax = 1;
   for (let i = 0; i < headerCount; i++) lineMax += Math.max(headerWidths[i]!, HEADER_COLUMNS[shown[i]!]!.scanWidth) + 1;
@@ -103,10 +151,8 @@ function printRows(m: SmapsMeasure, widths: RowWidths, out: PieceWriter): void {
   if (showFlags) lineMax += Math.max(widths.flags, VMFLAGS_WIDTH) + 1;
   if (showMapping) lineMax += DESC_WIDTH + 1;
 
-  const st = m.store.bytes;
-  let flagsAt = m.lastFlags;
-  let r = 0;
-  for (let mapping = m.mappings; mapping > 0; mapping--) {
+  let flagsAt = state.flagsAt;
+  for (let mapping = mappings; mapping > 0; mapping--) {
     out.room(lineMax);
     const buf = out.buf;
     let at = out.length;
@@ -146,6 +192,7 @@ function printRows(m: SmapsMeasure, widths: RowWidths, out: PieceWriter): void {
     buf[at++] = 0x0a;
     out.length = at;
   }
+  state.flagsAt = flagsAt;
 }
 
 /** The rule under the field columns and their totals ("KB" as pmap spells it). */

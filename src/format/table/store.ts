@@ -11,23 +11,106 @@
 /** Initial size of the stream; it doubles as needed. */
 export const STORE_BYTES = 1 << 16;
 
+/**
+ * Past this many bytes in memory, whole records move to a scratch file
+ * (a ScratchFile) at the next record's start: -X on 500,000 mappings keeps
+ * a few MiB in memory instead of ~50 MiB (and twice that while doubling).
+ */
+export const SPILL_BYTES = 4 << 20;
+
 /** The byte that says a mapping has no VmFlags line (a flags span is at most 127 bytes). */
 export const NO_FLAGS = 0xff;
 
+/**
+ * Where records go past SPILL_BYTES: cli/ passes proc/spill.ts's unlinked
+ * temporary file (this layer does no I/O itself).
+ */
+export interface ScratchFile {
+  /** Write bytes[0, length) at `position`; false when it fails. */
+  write(bytes: Uint8Array, length: number, position: number): boolean;
+  /** Read `length` bytes at `position` into target[offset...]. */
+  read(target: Uint8Array, offset: number, length: number, position: number): void;
+  close(): void;
+}
+
+/** Makes a scratch file, or null when none can be had (the records then stay in memory). */
+export type ScratchFactory = () => ScratchFile | null;
+
+/** A run of whole records moved to the scratch file. */
+export interface SpilledChunk {
+  /** Where it starts in the stream (and in the file), its length, its records. */
+  start: number;
+  length: number;
+  mappings: number;
+}
+
+/**
+ * The stream. `bytes[0, length)` is the part in memory, starting at stream
+ * position `base`; positions kept across records (the last value of each
+ * field, the last VmFlags) are stream positions, base + index.
+ */
 export class RecordStore {
   bytes = new Uint8Array(0);
   length = 0;
+  base = 0;
+  /** Records before `base`, in the scratch file. */
+  readonly spilled: SpilledChunk[] = [];
+  private spilledMappings = 0;
+  private spill: ScratchFile | null = null;
+  /** No scratch file could be made or written: keep everything in memory. */
+  private spillFailed: boolean;
+
+  constructor(private readonly scratch: ScratchFactory | null = null) {
+    this.spillFailed = scratch === null;
+  }
 
   /** An empty stream for the next file. */
   reset(): void {
+    this.release();
     this.bytes = new Uint8Array(STORE_BYTES);
-    this.length = 0;
   }
 
   /** Drop the bytes once printed. */
   release(): void {
     this.bytes = new Uint8Array(0);
     this.length = 0;
+    this.base = 0;
+    this.spilled.length = 0;
+    this.spilledMappings = 0;
+    this.spill?.close();
+    this.spill = null;
+  }
+
+  /** A stream position's place: where the next byte goes. */
+  position(): number {
+    return this.base + this.length;
+  }
+
+  /** Records in memory, of `mappings` so far. */
+  mappingsInMemory(mappings: number): number {
+    return mappings - this.spilledMappings;
+  }
+
+  /**
+   * At a record's start (`mappings` records so far, all complete): move
+   * the bytes in memory to the scratch file once they pass SPILL_BYTES.
+   */
+  startRecord(mappings: number): void {
+    if (this.length < SPILL_BYTES || this.spillFailed) return;
+    this.spill ??= this.scratch!();
+    if (this.spill === null || !this.spill.write(this.bytes, this.length, this.base)) {
+      this.spillFailed = true;
+      return;
+    }
+    this.spilled.push({ start: this.base, length: this.length, mappings: mappings - this.spilledMappings });
+    this.spilledMappings = mappings;
+    this.base += this.length;
+    this.length = 0;
+  }
+
+  /** Read a spilled chunk's bytes into target[offset...]. */
+  readSpilled(chunk: SpilledChunk, target: Uint8Array, offset: number): void {
+    this.spill!.read(target, offset, chunk.length, chunk.start);
   }
 
   /** Make room for `n` more bytes. */
@@ -55,7 +138,7 @@ export class RecordStore {
     this.span(text, 0, text.length);
   }
 
-  /** Room for a 4-byte count, filled in later by setCount(): where it is. */
+  /** Room for a 4-byte count, filled in later by setCount(): where it is in memory. */
   placeCount(): number {
     const at = this.length;
     this.length += 4;
@@ -70,9 +153,23 @@ export class RecordStore {
     bytes[at + 3] = count >>> 24;
   }
 
-  /** The span at `at` as a flat string (so it does not pin the stream). */
+  /** The span (length byte and bytes) at stream position `at`, from memory or the scratch file. */
+  spanAt(at: number): Uint8Array {
+    if (at >= this.base) {
+      const local = at - this.base;
+      return this.bytes.subarray(local, local + 1 + this.bytes[local]!);
+    }
+    const head = new Uint8Array(1);
+    this.spill!.read(head, 0, 1, at);
+    const span = new Uint8Array(1 + head[0]!);
+    this.spill!.read(span, 0, span.length, at);
+    return span;
+  }
+
+  /** The span at stream position `at` as a flat string (so it does not pin the stream). */
   stringAt(at: number): string {
-    return latin1String(this.bytes, at + 1, at + 1 + this.bytes[at]!);
+    const span = this.spanAt(at);
+    return latin1String(span, 1, span.length);
   }
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Standard descriptors that were closed when tspmap started. Node opens
+ * /dev/null (O_RDWR) on a closed descriptor 0, 1 or 2 before any
+ * JavaScript runs, so `tspmap ... >&-` would write into /dev/null and
+ * succeed where pmap's writes fail with EBADF. /proc/self/fdinfo shows how
+ * the descriptor was opened: a shell's `>/dev/null` is O_WRONLY and
+ * `</dev/null` O_RDONLY, while Node's stand-in is /dev/null opened O_RDWR.
+ * (A user's own `1<>/dev/null` looks the same and is taken as closed.)
+ */
+import { fstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** /dev/null's device number, makedev(1, 3). */
+const DEV_NULL_RDEV = (1 << 8) | 3;
+const O_ACCMODE = 3;
+const O_RDWR = 2;
+
+function isDevNull(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isCharacterDevice() && stat.rdev === DEV_NULL_RDEV;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether standard descriptor `fd` was closed at start (Node's /dev/null
+ * stands in). Costs one fstat() unless the descriptor is /dev/null.
+ */
+export function wasClosedAtStart(fd: number): boolean {
+  if (!isDevNull(fd)) return false;
+  try {
+    const info = readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1');
+    const flags = /^flags:\s*([0-7]+)$/m.exec(info);
+    return flags !== null && (parseInt(flags[1]!, 8) & O_ACCMODE) === O_RDWR;
+  } catch {
+    return false;
+  }
+}
+
+/** A process's descriptor directory once symlinks are resolved: /proc/PID/fd or /proc/PID/task/TID/fd. */
+const FD_DIR = /^\/proc\/\d+(\/task\/\d+)?\/fd$/;
+
+/**
+ * Whether `path`, opened as `openedFd`, reached a standard descriptor that
+ * was closed at start (/dev/stdin, /dev/fd/0, /proc/self/fd/0, ...): pmap's
+ * open of it fails, because that descriptor does not exist. Only a file
+ * that is /dev/null is looked at further.
+ */
+export function reachesReopenedStdio(path: string, openedFd: number): boolean {
+  if (!isDevNull(openedFd)) return false;
+  for (let fd = 0; fd <= 2; fd++) {
+    if (wasClosedAtStart(fd) && passesThroughFd(path, fd)) return true;
+  }
+  return false;
+}
+
+/** Follow `path`'s symlinks (at most 40, as the kernel does) looking for .../fd/N. */
+function passesThroughFd(path: string, fd: number): boolean {
+  let current = resolve(path);
+  for (let hop = 0; hop < 40; hop++) {
+    let dir: string;
+    try {
+      dir = realpathSync(dirname(current));
+    } catch {
+      return false;
+    }
+    const name = basename(current);
+    if (name === String(fd) && FD_DIR.test(dir)) return true;
+    let link: string;
+    try {
+      link = readlinkSync(join(dir, name));
+    } catch {
+      return false;
+    }
+    current = resolve(dir, link);
+  }
+  return false;
+}
