@@ -66,17 +66,7 @@ function usageFailure(name: string): never {
 async function run(args: readonly string[], env: Env, name: string, output: Output): Promise<number> {
   const parsed = parseArguments(args, env.POSIXLY_CORRECT !== undefined, name);
   writeStderr(parsed.stderr);
-  if (parsed.kind === 'exit') {
-    if (parsed.usage === 'stdout') {
-      output.write(usageText(name));
-      if (args.some((arg) => arg === '--help')) await appendExtensionHelp(output);
-    } else {
-      output.write(parsed.stdout);
-      if (parsed.version) await appendVersionLine(output);
-      if (parsed.usage === 'stderr') writeStderr(usageText(name));
-    }
-    return parsed.status;
-  }
+  if (parsed.kind === 'exit') return printInstead(parsed, args, name, output);
   const options = parsed.options;
   checkExclusions(options, name);
   if (options.createRc || options.createRcTo) return createRc(options, env, name);
@@ -95,8 +85,8 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   const rootProblem = options.procRoot === null ? null : fs.rootProblem();
   if (rootProblem !== null) fail(name, `--proc-root '${options.procRoot}': ${rootProblem}`);
   const treeShmMinor = live ? null : shmMinorFromTree(fs);
-  const shmMinorOf = lazyLiveShmMinor(fs);
   const records = pids.map((pid) => readProcess(fs, pid)).filter((r): r is ProcessRecord => r !== null);
+  const missing = records.length < pids.length ? EXIT.missing : 0;
 
   if (options.json || options.summary) {
     const { runExtensions } = await import('./extensions.js');
@@ -110,86 +100,122 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   if (overlong) fail(name, `${overlong.pid}/stat: command name longer than ${COMM_LIMIT} bytes (pmap 4.0.2 aborts here)`);
 
   let ctype: CtypeLocale | undefined;
-  const localeCtype = (): CtypeLocale => (ctype ??= ctypeLocale(env));
-  const utf8Locale = (): boolean => localeCtype().utf8;
+  const paint = await painter(options, env);
+  const shmMinorOf = lazyLiveShmMinor(fs);
+  const context: PrintContext = {
+    options, fs, output, name, paint,
+    colored: paint !== plain,
+    localeCtype: () => (ctype ??= ctypeLocale(env)),
+    shmMinorOf: (tgid) => treeShmMinor ?? shmMinorOf(tgid),
+  };
+  return printProcesses(context, records, rc) | missing;
+}
+
+/** What a parse that ends the run prints: usage, version, or an error's usage. */
+async function printInstead(parsed: Extract<ReturnType<typeof parseArguments>, { kind: 'exit' }>, args: readonly string[], name: string, output: Output): Promise<number> {
+  if (parsed.usage === 'stdout') {
+    output.write(usageText(name));
+    if (args.some((arg) => arg === '--help')) await appendExtensionHelp(output);
+  } else {
+    output.write(parsed.stdout);
+    if (parsed.version) await appendVersionLine(output);
+    if (parsed.usage === 'stderr') writeStderr(usageText(name));
+  }
+  return parsed.status;
+}
+
+/** What printing every process needs. */
+interface PrintContext {
+  options: PmapOptions;
+  fs: ProcFS;
+  output: Output;
+  name: string;
+  paint: Paint;
+  colored: boolean;
+  localeCtype: () => CtypeLocale;
+  /** The SysV shm minor for a target (live, finding it may probe or read its maps). */
+  shmMinorOf: (tgid: string) => number;
+}
+
+/** Each process's header and map, in pmap's order; the status bits of unreadable ones. */
+function printProcesses(context: PrintContext, records: readonly ProcessRecord[], rc: RcSession | null): number {
+  const { options, output, paint } = context;
+  const utf8Locale = (): boolean => context.localeCtype().utf8;
   const carry: BasicCarry = { start: 0 };
   const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(tableConfig(options, rc)) : null;
   let status = 0;
-  const paint = await painter(options, env);
-  const colored = paint !== plain;
   for (const record of records) {
     output.write(paint(headerLine(record, utf8Locale), 'default'));
-    const tgid = String(record.tgid);
-    const file = options.extended || table ? 'smaps' : 'maps';
-    if (table) {
-      // The table keeps only what it prints; the blocks are dropped as read.
-      table.begin();
-      const read = fs.streamProcessFile(tgid, file, (block) => table.feed(block));
-      if (!read.ok) {
-        status |= EXIT.unreadable;
-        continue;
-      }
-      // Plain output leaves in pieces of bytes; colour paints the whole table.
-      const pieces: string[] = [];
-      const rendered = colored
-        ? table.finish((piece) => pieces.push(piece))
-        : table.finishBytes((bytes) => output.writeBytes(bytes));
-      if (colored) output.write(paint(pieces.join(''), 'table'));
-      if (rendered.fatal !== undefined) {
-        // On a terminal pmap's stdout is line buffered, so its rows appear
-        // before the error; into a pipe or file they follow it at exit.
-        if (isatty(1)) output.flush();
-        fail(name, rendered.fatal);
-      }
-      continue;
-    }
-    const mode: BasicMode = options.extended ? 'extended' : options.device ? 'device' : 'default';
-    let shmMinor: number | undefined;
-    const formatter = new BasicFormatter(
-      {
-        mode,
-        quiet: options.quiet,
-        showPath: options.showPath,
-        range: options.range,
-        startStack: record.stat.startStack,
-        // Lazily: live, finding it may read the target's maps a second time.
-        get shmMinor(): number {
-          return (shmMinor ??= treeShmMinor ?? shmMinorOf(tgid));
-        },
-        kernelNames: options.kernelNames,
-        printable: () => localeCtype().printable,
+    const printed = table ? printTable(context, record, table) : printBasic(context, record, carry);
+    if (printed === null) status |= EXIT.unreadable;
+    else if (printed === 'stop') break;
+  }
+  return status;
+}
+
+/** -X, -XX, -c, -C: one process's table (null when its smaps cannot be read). */
+function printTable(context: PrintContext, record: ProcessRecord, table: SmapsTableRun): 'next' | null {
+  const { fs, output, paint, colored, name } = context;
+  // The table keeps only what it prints; the blocks are dropped as read.
+  table.begin();
+  const read = fs.streamProcessFile(String(record.tgid), 'smaps', (block) => table.feed(block));
+  if (!read.ok) return null;
+  // Plain output leaves in pieces of bytes; colour paints the whole table.
+  const pieces: string[] = [];
+  const rendered = colored
+    ? table.finish((piece) => pieces.push(piece))
+    : table.finishBytes((bytes) => output.writeBytes(bytes));
+  if (colored) output.write(paint(pieces.join(''), 'table'));
+  if (rendered.fatal !== undefined) {
+    // On a terminal pmap's stdout is line buffered, so its rows appear
+    // before the error; into a pipe or file they follow it at exit.
+    if (isatty(1)) output.flush();
+    fail(name, rendered.fatal);
+  }
+  return 'next';
+}
+
+/** Default, -x, -d: one process's map ('stop' once stdout's reader is gone, null when unreadable). */
+function printBasic(context: PrintContext, record: ProcessRecord, carry: BasicCarry): 'next' | 'stop' | null {
+  const { options, fs, output, paint, colored, name } = context;
+  const tgid = String(record.tgid);
+  const mode: BasicMode = options.extended ? 'extended' : options.device ? 'device' : 'default';
+  const file = options.extended ? 'smaps' : 'maps';
+  let shmMinor: number | undefined;
+  const formatter = new BasicFormatter(
+    {
+      mode,
+      quiet: options.quiet,
+      showPath: options.showPath,
+      range: options.range,
+      startStack: record.stat.startStack,
+      // Lazily: live, finding it may read the target's maps a second time.
+      get shmMinor(): number {
+        return (shmMinor ??= context.shmMinorOf(tgid));
       },
-      carry,
-    );
-    if (!colored && mode !== 'extended' && isWholeRange(options.range)) {
-      // Default and -d without colour or -A: bytes in, bytes out.
-      const bytes = new BasicBytes(formatter, formatter.options, (data) => output.writeBytes(data));
-      const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof));
-      if (!read.ok) {
-        status |= EXIT.unreadable;
-        continue;
-      }
-      bytes.end();
-      undefinedInput(formatter, fs.path(tgid, file), name);
-      if (output.brokenPipe) break;
-      continue;
-    }
+      kernelNames: options.kernelNames,
+      printable: () => context.localeCtype().printable,
+    },
+    carry,
+  );
+  if (!colored && mode !== 'extended' && isWholeRange(options.range)) {
+    // Default and -d without colour or -A: bytes in, bytes out.
+    const bytes = new BasicBytes(formatter, formatter.options, (data) => output.writeBytes(data));
+    const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof));
+    if (!read.ok) return null;
+    bytes.end();
+  } else {
     // Colour needs a process's whole text (large-RSS rows are relative to
     // its total); plain output streams block by block.
     const pieces: string[] = [];
     const emit = colored ? (text: string) => pieces.push(text) : (text: string) => output.write(text);
     const read = fs.streamProcessFile(tgid, file, (block) => emit(formatter.feed(block)));
-    if (!read.ok) {
-      status |= EXIT.unreadable;
-      continue;
-    }
+    if (!read.ok) return null;
     emit(formatter.end());
     if (colored) output.write(paint(pieces.join(''), mode));
-    undefinedInput(formatter, fs.path(tgid, file), name);
-    if (output.brokenPipe) break;
   }
-  if (records.length < pids.length) status |= EXIT.missing;
-  return status;
+  undefinedInput(formatter, fs.path(tgid, file), name);
+  return output.brokenPipe ? 'stop' : 'next';
 }
 
 /** --snapshot FILE [--at N|TIME]: one sample of a snapshot file (loaded only when named). */
