@@ -16,6 +16,28 @@ export type ReadOutcome =
 
 const FIRST_READ_BYTES = 1 << 16;
 
+/** open(path, O_RDONLY): the descriptor, or the error's code. */
+function openForReading(path: string): number | string {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    return errorCode(error);
+  }
+}
+
+/**
+ * read(2) into buffer[offset, offset + length): the byte count, 0 at EOF. A
+ * read error after a successful open ends the file there, as a C read loop
+ * that stops on a short or failed read does.
+ */
+function readOrEnd(fd: number, buffer: Buffer, offset: number, length: number): number {
+  try {
+    return readSync(fd, buffer, offset, length, null);
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Read a file to EOF into one growing buffer. /proc files report size 0, so
  * the size from fstat cannot be trusted. A read error after a successful
@@ -24,12 +46,9 @@ const FIRST_READ_BYTES = 1 << 16;
  * (EISDIR) reads as empty. Only a failed open is a failure.
  */
 export function readWhole(path: string, limit = Number.POSITIVE_INFINITY): ReadOutcome {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    return { ok: false, code: errorCode(error) };
-  }
+  const opened = openForReading(path);
+  if (typeof opened === 'string') return { ok: false, code: opened };
+  const fd = opened;
   let buffer = Buffer.allocUnsafe(Math.min(FIRST_READ_BYTES, limit));
   let total = 0;
   try {
@@ -39,12 +58,7 @@ export function readWhole(path: string, limit = Number.POSITIVE_INFINITY): ReadO
         buffer.copy(larger, 0, 0, total);
         buffer = larger;
       }
-      let got: number;
-      try {
-        got = readSync(fd, buffer, total, buffer.length - total, null);
-      } catch {
-        break;
-      }
+      const got = readOrEnd(fd, buffer, total, buffer.length - total);
       if (got <= 0) break;
       total += got;
     }
@@ -85,23 +99,15 @@ export function streamLines(
   onBlock: (block: string) => boolean | void,
   chunkBytes = 1023,
 ): ReadOutcome {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    return { ok: false, code: errorCode(error) };
-  }
+  const opened = openForReading(path);
+  if (typeof opened === 'string') return { ok: false, code: opened };
+  const fd = opened;
   const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   let filled = 0;
   let going = true;
   try {
     while (going) {
-      let got: number;
-      try {
-        got = readSync(fd, buffer, filled, buffer.length - filled, null);
-      } catch {
-        break;
-      }
+      const got = readOrEnd(fd, buffer, filled, buffer.length - filled);
       if (got <= 0) break;
       filled += got;
       let cut = buffer.lastIndexOf(0x0a, filled - 1) + 1;
@@ -142,23 +148,15 @@ export function scanFile2str(
   path: string,
   consume: (piece: string) => boolean,
 ): { ok: true; bytes: number } | { ok: false; code: string } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    return { ok: false, code: errorCode(error) };
-  }
+  const opened = openForReading(path);
+  if (typeof opened === 'string') return { ok: false, code: opened };
+  const fd = opened;
   const buffer = Buffer.allocUnsafe(FILE2STR_READ);
   let total = 0;
   try {
     while (total < FILE2STR_CAP) {
       const want = Math.min(buffer.length, FILE2STR_CAP - total);
-      let got: number;
-      try {
-        got = readSync(fd, buffer, 0, want, null);
-      } catch {
-        break;
-      }
+      const got = readOrEnd(fd, buffer, 0, want);
       if (got <= 0) break;
       total += got;
       if (consume(buffer.toString('latin1', 0, got)) || got < want) break;
@@ -179,12 +177,9 @@ const EMPTY = Buffer.alloc(0);
  * (Added for the byte path of the plain modes, format/basic-bytes.ts.)
  */
 export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean) => number): ReadOutcome {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    return { ok: false, code: errorCode(error) };
-  }
+  const opened = openForReading(path);
+  if (typeof opened === 'string') return { ok: false, code: opened };
+  const fd = opened;
   let buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   let filled = 0;
   try {
@@ -194,12 +189,7 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
         buffer.copy(larger, 0, 0, filled);
         buffer = larger;
       }
-      let got: number;
-      try {
-        got = readSync(fd, buffer, filled, buffer.length - filled, null);
-      } catch {
-        break;
-      }
+      const got = readOrEnd(fd, buffer, filled, buffer.length - filled);
       if (got <= 0) break;
       filled += got;
       // The kernel hands out about a page per read: scan only when the
