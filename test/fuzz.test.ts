@@ -7,11 +7,8 @@
  * with a notice otherwise. Reproduce a failure with
  *   npm run fuzz -- --seed 20241125 --cases 300 --modes-per-tree 3 --keep-failures /tmp/fuzz-failures
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pmapOracleProblem } from './helpers/oracle.js';
 
 const SEED = 20241125;
 const TREES = 300;
@@ -37,16 +34,7 @@ type FuzzFn = (opts: Record<string, unknown>) => Promise<FuzzReport>;
 const clip = (s: string | undefined) => JSON.stringify(s === undefined || s.length <= 120 ? s : `${s.slice(0, 120)}...`);
 
 function oracleProblem(): string | null {
-  if (!existsSync('/usr/bin/pmap')) return '/usr/bin/pmap is missing';
-  if (process.getuid?.() !== 0) return 'not running as root';
-  const dir = mkdtempSync(join(tmpdir(), 'tspmap-fuzz-probe-'));
-  try {
-    const r = spawnSync('unshare', ['-m', 'bash', '-c', `mount --bind ${dir} /proc && echo ok`], { encoding: 'utf8' });
-    if (r.status !== 0 || !r.stdout.includes('ok')) return `unshare -m / mount --bind failed: ${(r.stderr ?? '').trim()}`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return null;
+  return pmapOracleProblem();
 }
 
 const problem = oracleProblem();

@@ -25,6 +25,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pmapOracleProblem } from './helpers/oracle.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'tspmap.js');
@@ -35,11 +36,7 @@ chmodSync(work, 0o755);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function probeOracle(): string | null {
-  if (!existsSync(PMAP)) return `${PMAP} is missing`;
-  if (process.getuid?.() !== 0) return 'not root';
-  const r = spawnSync('unshare', ['-m', 'bash', '-c', `mount --bind ${work} /proc && echo ok`], { encoding: 'utf8' });
-  if (r.status !== 0 || !r.stdout.includes('ok')) return `unshare -m / mount --bind failed: ${(r.stderr ?? '').trim()}`;
-  return null;
+  return pmapOracleProblem();
 }
 const noOracle = probeOracle();
 if (noOracle) {

@@ -5,21 +5,18 @@
  * changes with the number of processes mapping a page, the reader included.
  * Skipped, with a notice, where pmap or root (for unshare) is missing.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunResult, cleanEnv, runCommand, runTspmap } from './helpers/run.js';
+import { pmapOracleProblem } from './helpers/oracle.js';
 
 const PMAP = '/usr/bin/pmap';
 
 function oracleAvailable(): string | null {
-  if (!existsSync(PMAP)) return `${PMAP} is not installed`;
-  if (process.getuid?.() !== 0) return 'not running as root (unshare -m needs it)';
-  const probe = spawnSync('unshare', ['-m', 'true']);
-  if (probe.status !== 0) return 'unshare -m does not work here';
-  return null;
+  return pmapOracleProblem();
 }
 
 const unavailable = oracleAvailable();

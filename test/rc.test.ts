@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT, TSPMAP_BIN, runTspmap } from './helpers/run.js';
+import { pmapOracleProblem } from './helpers/oracle.js';
 
 const stderrWrites: string[] = [];
 vi.mock('../src/cli/output.js', async (importOriginal) => {
@@ -136,9 +137,8 @@ describe('loadRcFile', () => {
 // End to end, next to the real pmap.
 
 function oracleAvailable(): boolean {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0 || !existsSync('/usr/bin/pmap')) return false;
   if (!existsSync(TSPMAP_BIN) || !existsSync(join(REPO_ROOT, 'dist', 'tspmap.js'))) return false;
-  return spawnSync('unshare', ['-m', 'true'], { stdio: 'ignore' }).status === 0;
+  return pmapOracleProblem() === null;
 }
 
 const ORACLE = oracleAvailable();

@@ -20,6 +20,7 @@ import { parseRc } from '../src/parse/rc.js';
 import { ProcFS } from '../src/proc/procfs.js';
 import { readProcess } from '../src/proc/process.js';
 import { REPO_ROOT } from './helpers/run.js';
+import { pmapOracleProblem } from './helpers/oracle.js';
 
 const FIXTURES = join(REPO_ROOT, 'fixtures');
 const NAME = 'tspmap';
@@ -136,9 +137,7 @@ describe('recorded -X/-XX/-c/-C cases', () => {
 // Differential tests against the real pmap, when it can be run here.
 
 function oracleAvailable(): boolean {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0 || !existsSync('/usr/bin/pmap')) return false;
-  const probe = spawnSync('unshare', ['-m', 'true'], { stdio: 'ignore' });
-  return probe.status === 0;
+  return pmapOracleProblem() === null;
 }
 
 const ORACLE = oracleAvailable();

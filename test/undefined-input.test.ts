@@ -13,14 +13,14 @@
  * `unshare -m` allow, the real pmap runs over the same tree.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pmapOracleProblem } from './helpers/oracle.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'tspmap.js');
-const PMAP = '/usr/bin/pmap';
 const SOURCE = join(REPO, 'fixtures/multi/tree');
 const GOOD = '29708';
 
@@ -43,10 +43,7 @@ addProcess(tree, '4243', 'zzz');
 addProcess(tree, '4244', 'dae:x');
 
 function oracleProblem(): string | null {
-  if (!existsSync(PMAP)) return `${PMAP} is missing`;
-  if (process.getuid?.() !== 0) return 'not root';
-  const r = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind ${tree} /proc && echo ok`], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.includes('ok') ? null : `unshare -m failed: ${(r.stderr ?? '').trim()}`;
+  return pmapOracleProblem();
 }
 const noOracle = oracleProblem();
 if (noOracle) console.warn(`undefined-input.test.ts: comparisons with the real pmap are SKIPPED (${noOracle})`);

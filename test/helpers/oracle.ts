@@ -3,7 +3,9 @@
  * round-trip: fixtures/<name>/cases/<id> holds what procps-ng 4.0.2 pmap
  * printed over fixtures/<name>/tree.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { REPO_ROOT } from './run.js';
@@ -19,6 +21,7 @@ export interface FixtureCase {
 }
 
 export const FIXTURES = join(REPO_ROOT, 'fixtures');
+export const PMAP = '/usr/bin/pmap';
 
 /** Fixtures with a tree and recorded cases, sorted. */
 export function fixtureNames(): string[] {
@@ -76,4 +79,23 @@ export function expectAsRecorded(
   }
   expectBytes(result.stderr, testCase.stderr, 'stderr');
   expect(result.status, 'exit status').toBe(testCase.status);
+}
+
+/**
+ * Why the real pmap cannot be run over a tree here (null when it can): the
+ * oracle is `unshare -m sh -c 'mount --bind TREE /proc && exec pmap …'`, so
+ * it needs /usr/bin/pmap, root, and a private mount namespace that allows a
+ * bind mount onto /proc. Each test file words its own skip notice.
+ */
+export function pmapOracleProblem(): string | null {
+  if (!existsSync(PMAP)) return `${PMAP} is missing`;
+  if (process.getuid?.() !== 0) return 'not root (unshare -m needs it)';
+  const dir = mkdtempSync(join(tmpdir(), 'tspmap-oracle-probe-'));
+  try {
+    const probe = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind ${dir} /proc && echo ok`], { encoding: 'utf8' });
+    if (probe.status !== 0 || !probe.stdout.includes('ok')) return `unshare -m / mount --bind failed: ${(probe.stderr ?? '').trim()}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return null;
 }

@@ -8,10 +8,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { escapeStr } from '../../src/parse/escape.js';
+import { pmapOracleProblem } from '../helpers/oracle.js';
 
 const BASE = join(import.meta.dirname, '..', '..', 'fixtures', 'smaps-kernel-6.x', 'tree');
 /** libproc2's buffers: MAX_BUFSZ for the cmdline, 64 bytes for the command name. */
@@ -19,10 +20,7 @@ const CMDLINE_BUFFER = 128 * 1024;
 const COMM_BUFFER = 64;
 
 function oracle(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (!existsSync('/usr/bin/pmap')) return '/usr/bin/pmap missing';
-  if (spawnSync('unshare', ['-m', 'true'], { stdio: 'ignore' }).status !== 0) return 'unshare -m failed';
-  return null;
+  return pmapOracleProblem();
 }
 const missing = oracle();
 if (missing !== null) console.warn(`escape unit tests skipped: ${missing}`);

@@ -7,12 +7,13 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RANGE_KEEP, RANGE_SKIP, RANGE_STOP, inRange, isWholeRange, rangeStep } from '../../src/model/range.js';
 import { parseMapsEntries } from '../../src/parse/maps.js';
 import { U64_MAX } from '../../src/parse/u64.js';
+import { pmapOracleProblem } from '../helpers/oracle.js';
 
 const BASE = join(import.meta.dirname, '..', '..', 'fixtures', 'smaps-kernel-6.x', 'tree');
 
@@ -26,10 +27,7 @@ const MAPS = [
 ].map((line) => line + '\n').join('');
 
 function oracle(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (!existsSync('/usr/bin/pmap')) return '/usr/bin/pmap missing';
-  if (spawnSync('unshare', ['-m', 'true'], { stdio: 'ignore' }).status !== 0) return 'unshare -m failed';
-  return null;
+  return pmapOracleProblem();
 }
 const missing = oracle();
 if (missing !== null) console.warn(`-A unit tests against pmap skipped: ${missing}`);
