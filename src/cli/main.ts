@@ -16,7 +16,7 @@ import { EXIT, MAX_PIDS } from './exit.js';
 import { strerror } from '../model/strerror.js';
 import { RcSession, createRcFile, defaultRcPath, loadRcFile, tableConfig } from './rc.js';
 import { SmapsTableRun } from '../format/smaps-table.js';
-import { isatty } from 'node:tty';
+import { isTerminal } from '../proc/node-require.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -169,7 +169,7 @@ function printTable(context: PrintContext, record: ProcessRecord, table: SmapsTa
   if (rendered.fatal !== undefined) {
     // On a terminal pmap's stdout is line buffered, so its rows appear
     // before the error; into a pipe or file they follow it at exit.
-    if (isatty(1)) output.flush();
+    if (isTerminal(1)) output.flush();
     fail(name, rendered.fatal);
   }
   return 'next';
@@ -290,7 +290,7 @@ const plain: Paint = (text) => text;
 
 /** --color: chalk and color.ts load only when colour may be on. */
 async function painter(options: PmapOptions, env: Env): Promise<Paint> {
-  const tty = options.color !== 'never' && isatty(1);
+  const tty = options.color !== 'never' && isTerminal(1);
   const maybe = options.color === 'always' || (options.color === 'auto' && (tty || env.FORCE_COLOR !== undefined));
   if (!maybe) return plain;
   const { createPainter } = await import('../format/color.js');

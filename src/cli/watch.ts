@@ -9,7 +9,7 @@
  * --record file cannot be written or appended to; 130 Ctrl-C (SIGINT) or
  * SIGTERM, after a summary; 141 the reader of the output went away (EPIPE).
  */
-import { isatty } from 'node:tty';
+import { isTerminal } from '../proc/node-require.js';
 import { WatchHeader, REDRAW, ndjsonLine, renderFrame, renderSummary } from '../format/watch.js';
 import { TSPMAP_VERSION } from '../format/json.js';
 import { MemorySeries } from '../model/series.js';
@@ -55,7 +55,7 @@ function setupOf(operand: string, opts: WatchOptions): Setup | string {
   if (top === null) return `--top '${opts.top}': not a positive whole number`;
   const minSamples = parseCount(opts.suspectAfter);
   if (minSamples === null || minSamples < 3) return `--suspect-after '${opts.suspectAfter}': a whole number of at least 3`;
-  return { pid, intervalMs, count, top, minSamples, record: opts.record ?? null, view: isatty(1) && !opts.ndjson };
+  return { pid, intervalMs, count, top, minSamples, record: opts.record ?? null, view: isTerminal(1) && !opts.ndjson };
 }
 
 export async function run(args: readonly string[], _env: Env, name: string): Promise<number> {

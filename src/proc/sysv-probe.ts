@@ -10,7 +10,7 @@
  * It is required at run time, only when a target has a mapping that could
  * be SysV memory, so ordinary runs never load it.
  */
-import { createRequire } from 'node:module';
+import { nodeRequire } from './node-require.js';
 import { readFileSync } from 'node:fs';
 
 type Koffi = typeof import('koffi');
@@ -33,16 +33,6 @@ interface ShmCalls {
 }
 
 let calls: ShmCalls | null | undefined;
-
-/**
- * A require for koffi, which must load from node_modules (it is native, so
- * never bundled): the CLI bundle is CommonJS and has its own; the library
- * bundle (ESM) defines one in its banner; the TypeScript sources under test
- * make one from their URL. Called indirectly so esbuild leaves koffi alone.
- */
-function nodeRequire(): NodeJS.Require {
-  return typeof require === 'function' ? require : createRequire(import.meta.url);
-}
 
 /** libc's shm calls, or null where koffi or libc.so.6 cannot be loaded. */
 function shmCalls(): ShmCalls | null {
