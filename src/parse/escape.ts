@@ -53,9 +53,14 @@ export function escapeStr(text: string, utf8: boolean, bufferSize: number): stri
   return utf8 ? escapeControls(visible) : escapeAllFrom(visible, 0);
 }
 
-/** Whether escapeStr's result could depend on the locale. */
+/**
+ * Whether escapeStr's result could depend on the locale: only the text
+ * before the first NUL is escaped (a C string), so a cmdline's trailing NUL
+ * does not make every run resolve the locale.
+ */
 export function needsLocale(text: string): boolean {
-  return /[^\x20-\x7e]/.test(text);
+  const nul = text.indexOf('\0');
+  return /[^\x20-\x7e]/.test(nul >= 0 ? text.slice(0, nul) : text);
 }
 
 /** LIMAGIC(LC_CTYPE): the first word of a compiled LC_CTYPE file (glibc 2.10+). */

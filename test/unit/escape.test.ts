@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { escapeStr } from '../../src/parse/escape.js';
+import { escapeStr, needsLocale } from '../../src/parse/escape.js';
 import { pmapOracleProblem } from '../helpers/oracle.js';
 
 const BASE = join(import.meta.dirname, '..', '..', 'fixtures', 'smaps-kernel-6.x', 'tree');
@@ -70,5 +70,17 @@ describe.skipIf(missing !== null)('escapeStr() = libproc2 escape_str (real pmap 
   describe.each([true, false])('utf8=%s', (utf8) => {
     it.each(CASES)('cmdline %j', (bytes) => expect(escapeStr(bytes, utf8, CMDLINE_BUFFER)).toBe(pmapHeader(bytes + '\0', 'x', utf8)));
     it.each(CASES)('comm %j', (bytes) => expect(`[${escapeStr(bytes, utf8, COMM_BUFFER)}]`).toBe(pmapHeader('', bytes, utf8)));
+  });
+});
+
+// needsLocale() lets the header skip resolving the locale; it may answer
+// false only where both locale rules give the same text.
+describe('needsLocale()', () => {
+  it('ignores what follows the first NUL', () => expect(needsLocale('sleep\0' + '100000\0')).toBe(false));
+  it('sees a control byte before the NUL', () => expect(needsLocale('a\tb\0')).toBe(true));
+  it('sees a high byte before the NUL', () => expect(needsLocale('caf' + b(0xc3, 0xa9) + '\0')).toBe(true));
+  it.each(CASES.filter((bytes) => !needsLocale(bytes + '\0' + b(0xff, 1))))('says false where both rules agree: %j', (bytes) => {
+    const text = bytes + '\0' + b(0xff, 1);
+    expect(escapeStr(text, true, CMDLINE_BUFFER)).toBe(escapeStr(text, false, CMDLINE_BUFFER));
   });
 });
