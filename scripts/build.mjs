@@ -6,7 +6,7 @@
 // inlines in its HTML.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 
 const client = await build({
@@ -44,6 +44,11 @@ await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist/l
 // dist/ is CommonJS (the CLI), dist/lib/ stays an ES module (the API).
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 writeFileSync('dist/lib/package.json', '{ "type": "module" }\n');
+// V8's code cache for the CLI bundle (see scripts/code-cache.cjs); stdout is
+// /dev/null opened write-only, which tspmap does not take for a closed one.
+const devNull = openSync('/dev/null', 'w');
+execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: ['ignore', devNull, 'inherit'] });
+closeSync(devNull);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
 /**

@@ -24,3 +24,6 @@ export function run(): void {
     },
   );
 }
+
+/** For the build's code-cache step (scripts/code-cache.cjs), which runs each mode once. */
+export { main };

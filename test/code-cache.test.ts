@@ -1,0 +1,56 @@
+/**
+ * The CLI bundle's V8 code cache (scripts/code-cache.cjs, read by
+ * bin/tspmap.js): the build's cache is one V8 accepts for the bundle it was
+ * made for, and a cache left from another build is not used. V8 itself
+ * compares no more than the source's length, so the second test rebuilds
+ * the bundle by hand to the same length (new code, new build line) and
+ * keeps the old cache: the new code must be what runs.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+import { useSleepingChild } from './helpers/subject.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const BUNDLE = join(ROOT, 'dist', 'tspmap.js');
+const ID_PREFIX = '//# tspmap-build ';
+const scratch = mkdtempSync(join(tmpdir(), 'tspmap-code-cache-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Module.wrap is what bin/tspmap.js compiles; the cache must fit it. */
+const wrap = (source: string): string => (Module as unknown as { wrap(text: string): string }).wrap(source);
+
+describe('V8 code cache of dist/tspmap.js', () => {
+  const child = useSleepingChild();
+
+  it("starts with the bundle's own build line, and V8 accepts it", () => {
+    const source = readFileSync(BUNDLE, 'utf8');
+    const cache = readFileSync(`${BUNDLE}.cache`);
+    const idLine = source.slice(source.lastIndexOf(ID_PREFIX));
+    expect(idLine).toMatch(/^\/\/# tspmap-build [0-9a-f]{64}\n$/);
+    expect(cache.toString('latin1', 0, idLine.length)).toBe(idLine);
+    const script = new Script(wrap(source), { filename: BUNDLE, cachedData: cache.subarray(idLine.length) });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it('left from another build of the same length, is not used', () => {
+    const copy = join(scratch, 'package');
+    cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+    const bundle = join(copy, 'dist', 'tspmap.js');
+    const source = readFileSync(bundle, 'utf8');
+    expect(source).toContain('` total ${');
+    const idAt = source.lastIndexOf(ID_PREFIX);
+    const otherBuild = `${ID_PREFIX}${'0'.repeat(64)}\n`;
+    const edited = source.slice(0, idAt).replace('` total ${', '` TOTAL ${') + otherBuild;
+    expect(edited.length).toBe(source.length);
+    writeFileSync(bundle, edited);
+    const run = spawnSync(join(copy, 'bin', 'tspmap.js'), [String(child.pid())], { encoding: 'latin1' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/\n TOTAL +\d+K\n$/);
+  });
+});
