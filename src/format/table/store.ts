@@ -64,14 +64,23 @@ export class RecordStore {
     this.spillFailed = scratch === null;
   }
 
+  /**
+   * The first block, kept from one process to the next: a fresh zeroed
+   * 64 KiB per process was 1.6 ms of a -X run over 73 small processes
+   * (cpu profile). Grown blocks are still dropped once printed.
+   */
+  private firstBlock: Uint8Array<ArrayBuffer> | null = null;
+
   /** An empty stream for the next file. */
   reset(): void {
     this.release();
-    this.bytes = new Uint8Array(STORE_BYTES);
+    this.bytes = this.firstBlock ?? new Uint8Array(STORE_BYTES);
+    this.firstBlock = null;
   }
 
   /** Drop the bytes once printed. */
   release(): void {
+    if (this.bytes.length === STORE_BYTES) this.firstBlock = this.bytes;
     this.bytes = new Uint8Array(0);
     this.length = 0;
     this.base = 0;
