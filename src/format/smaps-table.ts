@@ -16,7 +16,7 @@
 import { FgetsReader } from '../parse/fgets-reader.js';
 import { TableColumns, TableConfig } from './table/config.js';
 import { SmapsMeasure } from './table/measure.js';
-import { PieceWriter, printTable } from './table/print.js';
+import { PIECE_BYTES, PieceWriter, printTable } from './table/print.js';
 
 export type { TableConfig } from './table/config.js';
 export { INCONSISTENT_FIELD, UNKNOWN_FORMAT } from './table/measure.js';
@@ -35,6 +35,8 @@ export interface TableRender {
 export class SmapsTableRun {
   private readonly measure: SmapsMeasure;
   private readonly reader: FgetsReader;
+  /** The output buffer, lent from one process's table to the next. */
+  private pieceBuffer: Buffer | undefined;
 
   constructor(config: TableConfig) {
     this.measure = new SmapsMeasure(new TableColumns(config));
@@ -86,7 +88,10 @@ export class SmapsTableRun {
     const fatal = measure.fatal;
     if (fatal === undefined) {
       measure.fields.flushSums();
-      printTable(measure, new PieceWriter(emit));
+      const writer = new PieceWriter(emit, this.pieceBuffer);
+      printTable(measure, writer);
+      // A buffer grown for one huge piece is not kept.
+      this.pieceBuffer = writer.buf.length === PIECE_BYTES ? writer.buf : undefined;
     }
     measure.store.release();
     this.reader.reset();

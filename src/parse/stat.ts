@@ -32,12 +32,37 @@ export function parseStat(text: string): StatRecord {
   const state = visible[pos]!;
   pos++;
   for (let field = 0; field < FIELDS_BEFORE_START_STACK; field++) {
+    const skipped = skipPlainField(visible, pos);
+    if (skipped >= 0) {
+      pos = skipped;
+      continue;
+    }
     const scanned = scanUnsigned(visible, skipSpace(visible, pos, visible.length), visible.length, 10);
     if (!scanned) return { comm, state, startStack: 0 };
     pos = scanned.next;
   }
   const startStack = scanUnsigned(visible, pos, visible.length, 10);
   return { comm, state, startStack: startStack ? startStack.value : 0 };
+}
+
+/**
+ * A field as the kernel writes it (spaces, an optional '-', digits, then a
+ * space), skipped without converting it: where the value is not used, that
+ * is all "%lu" decides. The end of that field, or -1 for anything else
+ * (other white space, a '+', no digits, the end of the text), which then
+ * goes through scanUnsigned.
+ */
+function skipPlainField(text: string, pos: number): number {
+  const end = text.length;
+  while (pos < end && text.charCodeAt(pos) === 0x20) pos++;
+  if (text.charCodeAt(pos) === 0x2d) pos++;
+  const digitsFrom = pos;
+  while (pos < end) {
+    const code = text.charCodeAt(pos);
+    if (code < 0x30 || code > 0x39) break;
+    pos++;
+  }
+  return pos > digitsFrom && pos < end && text.charCodeAt(pos) === 0x20 ? pos : -1;
 }
 
 /** How much of the text after the last ')' is kept: a real stat has ~300 bytes there. */

@@ -4,7 +4,7 @@
  * A ProcFS is rooted at a directory, `/proc` by default or a copied tree
  * given with --proc-root, in the way prometheus/procfs roots its FS type.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DEFAULT_PROC_ROOT = '/proc';
@@ -254,12 +254,9 @@ export class ProcFS {
 
   /** Whether the directory of a process (or `self`) exists. */
   hasProcessDir(pid: string): boolean {
-    try {
-      statSync(this.path(pid));
-      return true;
-    } catch {
-      return false;
-    }
+    // access(F_OK): stat()'s answer without building a Stats object (and
+    // its dates), which was a visible share of a run over many PIDs.
+    return existsSync(this.path(pid));
   }
 
   /** Read PID/FILE (or self/FILE) to EOF, up to `limit` bytes. */
