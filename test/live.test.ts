@@ -46,6 +46,18 @@ const SUBJECTS: Record<string, string[]> = {
     'time.sleep(600)',
   ].join('\n')],
   'odd argv': ['python3', '-c', 'import time; time.sleep(600)', 'two  spaces', 'tab\there', 'caf\u00e9'],
+  // 20,000 mappings (every other page made read-only so none merge): maps
+  // is ~1.6 MB, more than one read block, which is where the byte path
+  // warms its loop (format/basic-bytes.ts) and -x reads ahead.
+  'many mappings': ['python3', '-c', [
+    'import ctypes, mmap, time',
+    'pages = 20000',
+    'm = mmap.mmap(-1, pages * 4096)',
+    'base = ctypes.addressof(ctypes.c_char.from_buffer(m))',
+    'libc = ctypes.CDLL(None)',
+    'for i in range(0, pages, 2): libc.mprotect(ctypes.c_void_p(base + i * 4096), 4096, 1)',
+    'time.sleep(600)',
+  ].join('\n')],
 };
 
 const children: ChildProcess[] = [];
@@ -111,8 +123,12 @@ describe.skipIf(unavailable !== null)('live differential against /usr/bin/pmap',
     }
   });
 
-  it('freezes eleven live processes', () => {
-    expect(Object.keys(pids)).toHaveLength(11);
+  it('freezes twelve live processes', () => {
+    expect(Object.keys(pids)).toHaveLength(12);
+  });
+
+  it('gives one of them maps larger than a read block', () => {
+    expect(readFileSync(`/proc/${pids['many mappings']}/maps`).length).toBeGreaterThan(1_000_000);
   });
 
   it('recognises live SysV segments as pmap does', async () => {

@@ -8,7 +8,8 @@
  */
 import { FastMapsLine, hasSysvMarker, newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
 import { isSmapsKeyStart } from '../parse/maps.js';
-import type { BasicFormatter, BasicOptions } from './basic.js';
+import { BasicFormatter } from './basic.js';
+import type { BasicOptions } from './basic.js';
 
 const OUT_BYTES = 1 << 18;
 /** Room for one row: the fields, and a name of at most 1023 bytes. */
@@ -37,8 +38,9 @@ export class BasicBytes {
   feed(bytes: Buffer, eof: boolean): number {
     const formatter = this.formatter;
     if (!this.started) {
-      this.started = true;
-      this.text(formatter.feed(''));
+      // A file of more than one block is big: warm the loop first.
+      if (!eof) warm(this.options);
+      this.begin();
     }
     const length = bytes.length;
     const line = this.line;
@@ -66,10 +68,21 @@ export class BasicBytes {
     return pos;
   }
 
+  /** The headings, before the first line. */
+  begin(): void {
+    this.started = true;
+    this.text(this.formatter.feed(''));
+  }
+
   end(): void {
     if (!this.started) this.text(this.formatter.feed(''));
     this.text(this.formatter.end());
     this.flush();
+  }
+
+  /** Make the next row flush the buffer first (for warm()). */
+  fillUp(): void {
+    this.at = OUT_BYTES;
   }
 
   private flush(): void {
@@ -132,6 +145,53 @@ export class BasicBytes {
     const label = stack >= line.start && stack <= line.end ? STACK : ANON;
     return copyBytes(label, 0, label.length, out, at);
   }
+}
+
+/**
+ * Kernel lines of each kind the row code meets: a path, anonymous, shared,
+ * the stack, a kernel name. The stack line holds WARM_STACK.
+ */
+const WARM_LINES = Buffer.from(
+  [
+    '55e0c0000000-55e0c0001000 r--p 00000000 fe:00 1234                       /usr/bin/warm',
+    '7f0000000000-7f0000021000 rw-p 00000000 00:00 0 ',
+    '7f0000021000-7f0000022000 rw-s 00001000 00:01 5                          /memfd:warm (deleted)',
+    '7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                          [stack]',
+    'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
+    '',
+  ].join('\n'),
+  'latin1',
+);
+const WARM_STACK = 0x7ffc00010000;
+/** Passes over WARM_LINES: V8 gives a function feedback only after some calls. */
+const WARM_PASSES = 12;
+let warmed = false;
+
+/**
+ * Run the row code over WARM_LINES, output dropped, before a big file.
+ * TurboFan compiles the loop after a few thousand lines; a branch those
+ * lines never took (the first flush, the first anonymous line) then has no
+ * type feedback and throws the optimised code away ("Insufficient type
+ * feedback", --trace-deopt), costing a recompile each time. Once per run,
+ * with the real run's options, so the same branches are the ones warmed.
+ */
+function warm(options: BasicOptions): void {
+  if (warmed) return;
+  warmed = true;
+  const sample = { ...plainOptions(options), range: null, startStack: WARM_STACK, shmMinor: -1 };
+  for (let pass = 0; pass < WARM_PASSES; pass++) {
+    const bytes = new BasicBytes(new BasicFormatter(sample, { start: 0 }), sample, () => undefined);
+    bytes.begin();
+    if (pass % 2 === 1) bytes.fillUp();
+    bytes.feed(WARM_LINES, true);
+    bytes.end();
+  }
+}
+
+/** The options' plain values (shmMinor may be a getter that reads a file). */
+function plainOptions(options: BasicOptions): Omit<BasicOptions, 'shmMinor'> {
+  const { mode, quiet, showPath, kernelNames, printable } = options;
+  return { mode, quiet, showPath, range: null, startStack: 0, kernelNames, printable };
 }
 
 /** A byte loop: Buffer#copy's argument checks cost more than a short name. */
