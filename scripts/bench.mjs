@@ -573,7 +573,7 @@ async function main() {
   await run(NODE, [TSPMAP, smallPid]);
   await run(NODE, ['-e', '']);
   const s = await pairs(opts.startupRuns, [NODE, [TSPMAP, smallPid]], [NODE, ['-e', '']]);
-  const target = `target <= ${STARTUP_TARGET.toFixed(1)}x`;
+  const target = `target <= ${STARTUP_TARGET.toFixed(2)}x`;
   if (s.error) {
     write(`tspmap ${smallPid}: n/a (error) ${s.error}  ${target}  MISS\n`);
   } else {
