@@ -9,9 +9,11 @@
  * directories; with LOCPATH its directories, then /usr/lib/locale's.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
-import { endianness } from 'node:os';
 import { localeFileCtype } from '../parse/escape.js';
 import { archiveName, archivedCtype } from '../parse/locale-archive.js';
+
+/** The host's byte order, as os.endianness() tells it, without loading node:os at start-up. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const CATEGORIES = [
   'LC_CTYPE', 'LC_NUMERIC', 'LC_TIME', 'LC_COLLATE', 'LC_MONETARY', 'LC_MESSAGES',
@@ -110,7 +112,7 @@ function archivedLocaleCtype(name: string): Buffer | null {
       const buffer = Buffer.alloc(length);
       return buffer.subarray(0, readSync(file, buffer, 0, length, offset));
     };
-    data = archivedCtype(read, name, endianness() === 'LE');
+    data = archivedCtype(read, name, LITTLE_ENDIAN);
   } catch {
     data = null;
   } finally {
@@ -139,7 +141,7 @@ function readCtype(found: Found, requestedCodeset: string | null): CtypeLocale |
   if (found.kind === 'archive') {
     // The archive entry is taken as it is: glibc checks no codeset there.
     const archived = archivedLocaleCtype(found.name);
-    const ctype = archived && localeFileCtype(archived, endianness() === 'LE');
+    const ctype = archived && localeFileCtype(archived, LITTLE_ENDIAN);
     return ctype ? { utf8: ctype.codeset.toUpperCase() === 'UTF-8', printable: ctype.printable } : null;
   }
   let bytes: Buffer;
@@ -148,7 +150,7 @@ function readCtype(found: Found, requestedCodeset: string | null): CtypeLocale |
   } catch {
     return null;
   }
-  const ctype = localeFileCtype(bytes, endianness() === 'LE');
+  const ctype = localeFileCtype(bytes, LITTLE_ENDIAN);
   if (ctype === null) return null;
   // glibc refuses a locale whose codeset is not the one the name asked for.
   if (requestedCodeset !== null && normalizeCodeset(requestedCodeset) !== normalizeCodeset(ctype.codeset)) return null;

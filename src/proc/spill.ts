@@ -4,7 +4,7 @@
  * at once, so nothing is left behind even if tspmap is killed.
  */
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { nodeRequire } from './node-require.js';
 import { join } from 'node:path';
 
 export class SpillFile {
@@ -13,7 +13,7 @@ export class SpillFile {
   /** A new, already unlinked scratch file; null when none can be made (the caller keeps its bytes in memory). */
   static create(): SpillFile | null {
     for (let attempt = 0; attempt < 8; attempt++) {
-      const path = join(tmpdir(), `tspmap-${process.pid}-${Math.random().toString(36).slice(2)}`);
+      const path = join((nodeRequire()('node:os') as typeof import('node:os')).tmpdir(), `tspmap-${process.pid}-${Math.random().toString(36).slice(2)}`);
       let fd: number;
       try {
         fd = openSync(path, 'wx+', 0o600);
