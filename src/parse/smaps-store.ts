@@ -1,0 +1,237 @@
+/**
+ * The typed smaps model kept compact: an incremental parser fed line-aligned
+ * blocks (ProcFS.streamProcessFile) that stores each mapping as a row of
+ * columns instead of an object with two Maps. A 61,000-mapping smaps is
+ * ~70 MB of text; its rows are a few MB, so --json and --summary never hold
+ * the text, and the per-mapping objects they use are made one at a time.
+ *
+ * Field lines share their key list: the kernel prints the same keys in the
+ * same order for every mapping, so each mapping points at a FieldLayout (the
+ * keys it listed, in order) and its values sit in one flat array. The line
+ * rules are parseSmaps()'s (it is built on this store): a line ends at a
+ * newline or a NUL byte, a line not starting with A-Z is a mapping header
+ * (one that does not scan ends the current mapping), and a field line is
+ * "Name: N kB" or "Name: N" with a name of any length.
+ */
+import { cStringEnds, decimalValue } from './cscan.js';
+import { cStringOf, nameColumn, newMappingFields, scanMappingLine } from './maps.js';
+import type { MapsEntry } from './maps.js';
+import { isFieldName, isVmFlagsLine, newFieldLine, scanFieldLine } from './smaps-line.js';
+import type { U64 } from './u64.js';
+
+/** The keys a mapping listed, in the kernel's order; shared by every mapping listing the same ones. */
+export class FieldLayout {
+  readonly keys: string[];
+  /** Whether keys[i] is a "kB" field (else a plain value such as THPeligible). */
+  readonly isKB: boolean[];
+  readonly kBSlots: Map<string, number>;
+  readonly valueSlots: Map<string, number>;
+  private readonly children = new Map<string, FieldLayout>();
+  /** The child taken last: mappings nearly always repeat one key order. */
+  private lastKey = '';
+  private lastKB = false;
+  private lastChild: FieldLayout | null = null;
+
+  constructor(parent: FieldLayout | null = null, key = '', kB = false) {
+    this.keys = parent ? [...parent.keys] : [];
+    this.isKB = parent ? [...parent.isKB] : [];
+    this.kBSlots = new Map(parent?.kBSlots);
+    this.valueSlots = new Map(parent?.valueSlots);
+    if (parent) {
+      (kB ? this.kBSlots : this.valueSlots).set(key, this.keys.length);
+      this.keys.push(key);
+      this.isKB.push(kB);
+    }
+  }
+
+  /** The slot of key, or -1. */
+  slot(key: string, kB: boolean): number {
+    return (kB ? this.kBSlots : this.valueSlots).get(key) ?? -1;
+  }
+
+  /** The layout after key text[start, end) (a new key is appended; a repeated one keeps its place, as Map.set does). */
+  child(text: string, start: number, end: number, kB: boolean): FieldLayout {
+    const last = this.lastChild;
+    if (last !== null && kB === this.lastKB && end - start === this.lastKey.length && text.startsWith(this.lastKey, start)) return last;
+    const key = text.slice(start, end);
+    if (this.slot(key, kB) >= 0) return this;
+    const id = (kB ? 'k' : 'v') + key;
+    let child = this.children.get(id);
+    if (!child) this.children.set(id, (child = new FieldLayout(this, detach(key), kB)));
+    this.lastKey = child.keys[child.keys.length - 1]!;
+    this.lastKB = kB;
+    this.lastChild = child;
+    return child;
+  }
+}
+
+/** A copy of a slice that does not keep its (1 MB) block alive. */
+function detach(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, 'latin1').toString('latin1');
+}
+
+/** The -A rule's answer for a mapping: 0 keep, 1 skip, 2 stop reading (model/range.ts RANGE_*). */
+export type HeaderFilter = (start: U64, end: U64) => number;
+
+/** One field lookup of a stored mapping (the part of Map that the classifier uses). */
+export class StoredFields {
+  constructor(
+    private readonly layout: FieldLayout,
+    private readonly values: readonly U64[],
+    private readonly base: number,
+    private readonly kB: boolean,
+  ) {}
+
+  get(key: string): U64 | undefined {
+    const slot = this.layout.slot(key, this.kB);
+    return slot < 0 ? undefined : this.values[this.base + slot];
+  }
+}
+
+/** A stored mapping as a record (made on demand; the store keeps columns). */
+export interface StoredMapping extends MapsEntry {
+  kB: StoredFields;
+  vmFlags?: readonly string[];
+}
+
+export class SmapsStore {
+  readonly starts: U64[] = [];
+  readonly ends: U64[] = [];
+  readonly perms: string[] = [];
+  readonly offsets: U64[] = [];
+  readonly devMajors: number[] = [];
+  readonly devMinors: number[] = [];
+  readonly inodes: U64[] = [];
+  readonly names: string[] = [];
+  readonly layouts: FieldLayout[] = [];
+  /** Where each mapping's values start in `values`. */
+  readonly valueStarts: number[] = [];
+  readonly values: U64[] = [];
+  /** The text after "VmFlags:" (null without the line); vmFlagsOf() splits it. */
+  readonly vmFlagsText: Array<string | null> = [];
+  private readonly root = new FieldLayout();
+  private readonly interned = new Map<string, string>();
+  private readonly flagLists = new Map<string, readonly string[]>();
+  private readonly header = newMappingFields();
+  private readonly field = newFieldLine();
+  /** Whether field lines belong to the last row (false after a bad header or a skipped mapping). */
+  private open = false;
+  private stopped = false;
+  /** A line cut by the block end (only where a block held no newline). */
+  private carry = '';
+
+  constructor(private readonly filter: HeaderFilter | null = null) {}
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  /** Parse a block; false once the filter stopped reading. */
+  feed(block: string): boolean {
+    if (this.stopped) return false;
+    if (this.carry !== '') {
+      block = this.carry + block;
+      this.carry = '';
+    }
+    const cut = block.lastIndexOf('\n') + 1;
+    if (cut < block.length) this.carry = block.slice(cut);
+    const lineEndOf = cStringEnds(block);
+    for (let pos = 0; pos < cut && !this.stopped; ) {
+      const newline = block.indexOf('\n', pos);
+      this.line(block, pos, lineEndOf(pos, newline));
+      pos = newline + 1;
+    }
+    return !this.stopped;
+  }
+
+  /** The last line, when the text does not end with a newline. */
+  end(): void {
+    const last = this.carry;
+    this.carry = '';
+    if (last !== '' && !this.stopped) this.line(last, 0, cStringEnds(last)(0, last.length));
+  }
+
+  private line(text: string, start: number, end: number): void {
+    const first = text.charCodeAt(start);
+    // A line starting with A-Z is a key line (maps.ts isSmapsKeyStart); an empty one is a header.
+    if (!(first >= 0x41 && first <= 0x5a) || start === end) {
+      this.headerLine(text, start, end);
+      return;
+    }
+    if (!this.open) return;
+    const row = this.starts.length - 1;
+    if (isVmFlagsLine(text, start, end)) {
+      this.vmFlagsText[row] = this.intern(text.slice(start + 8, end));
+      return;
+    }
+    const field = this.field;
+    const count = scanFieldLine(text, start, end, Infinity, Infinity, field);
+    if (count !== 2 || field.next !== end || !isFieldName(text, start, field.keyEnd)) return;
+    const value = decimalValue(text, field.valueStart, field.valueEnd);
+    const layout = this.layouts[row]!;
+    const next = layout.child(text, start, field.keyEnd, field.kB);
+    if (next === layout) {
+      this.values[this.valueStarts[row]! + layout.slot(text.slice(start, field.keyEnd), field.kB)] = value;
+      return;
+    }
+    this.layouts[row] = next;
+    this.values.push(value);
+  }
+
+  private headerLine(text: string, start: number, end: number): void {
+    this.open = false;
+    const header = this.header;
+    if (scanMappingLine(text, header, start, end) < 7) return;
+    const step = this.filter ? this.filter(header.start, header.end) : 0;
+    if (step === 2) this.stopped = true;
+    if (step !== 0) return;
+    this.open = true;
+    this.starts.push(header.start);
+    this.ends.push(header.end);
+    this.perms.push(this.intern(cStringOf(header.perms)));
+    this.offsets.push(header.offset);
+    this.devMajors.push(header.devMajor);
+    this.devMinors.push(header.devMinor);
+    this.inodes.push(header.inode);
+    this.names.push(this.intern(nameColumn(text.slice(start, end))));
+    this.layouts.push(this.root);
+    this.valueStarts.push(this.values.length);
+    this.vmFlagsText.push(null);
+  }
+
+  /** One copy of each distinct name, perms and VmFlags text. */
+  private intern(text: string): string {
+    let kept = this.interned.get(text);
+    if (kept === undefined) this.interned.set((kept = detach(text)), kept);
+    return kept;
+  }
+
+  /** The VmFlags codes of mapping i (shared between mappings: do not change it). */
+  vmFlagsOf(i: number): readonly string[] | undefined {
+    const text = this.vmFlagsText[i];
+    if (text === null || text === undefined) return undefined;
+    let flags = this.flagLists.get(text);
+    if (!flags) this.flagLists.set(text, (flags = text.trim().split(/\s+/).filter(Boolean)));
+    return flags;
+  }
+
+  /** Mapping i as a record whose fields are read from the store. */
+  record(i: number): StoredMapping {
+    const record: StoredMapping = {
+      start: this.starts[i]!, end: this.ends[i]!, perms: this.perms[i]!, offset: this.offsets[i]!,
+      devMajor: this.devMajors[i]!, devMinor: this.devMinors[i]!, inode: this.inodes[i]!, name: this.names[i]!,
+      kB: new StoredFields(this.layouts[i]!, this.values, this.valueStarts[i]!, true),
+    };
+    const flags = this.vmFlagsOf(i);
+    if (flags) record.vmFlags = flags;
+    return record;
+  }
+}
+
+/** Parse a whole smaps text into a store. */
+export function storeSmaps(text: string, filter: HeaderFilter | null = null): SmapsStore {
+  const store = new SmapsStore(filter);
+  store.feed(text);
+  store.end();
+  return store;
+}
