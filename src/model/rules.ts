@@ -9,7 +9,7 @@
  * Runtime rules say how they were checked on a real process; all of them
  * fall through to the generic rules when their runtime is absent.
  */
-import type { SmapsMapping } from '../parse/smaps.js';
+import type { SmapsRecord } from '../parse/smaps.js';
 import type { U64 } from '../parse/u64.js';
 import type { MappingKind } from './kind.js';
 
@@ -24,7 +24,7 @@ export type Category = string;
 
 /** One mapping with what the rules may look at. */
 export interface MappingView {
-  mapping: SmapsMapping;
+  mapping: SmapsRecord;
   kind: MappingKind;
   /** Size in kB (exact for any mapping a process can hold). */
   sizeKB: number;
