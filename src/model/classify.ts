@@ -11,6 +11,7 @@
  * totals pmap -x and -X print.
  */
 import type { SmapsRecord } from '../parse/smaps.js';
+import type { SmapsStore } from '../parse/smaps-store.js';
 import { U64, add, shr10, sub, toBig, normalize } from '../parse/u64.js';
 import { MappingKind, mappingKind } from './kind.js';
 import { BUILTIN_RULES, Category, MappingView, Rule, RuleContext, labelOf, ruleMatches } from './rules.js';
@@ -142,6 +143,30 @@ export function classifyMappings(
   const views = mappings.map((mapping) => mappingView(mapping, startStack));
   const classifier = new Classifier(processTraits(views.length, (i) => views[i]!), userRules);
   return views.map((self, i) => classifier.classify(self, views[i - 1], views[i + 1]));
+}
+
+/**
+ * Classify the mappings of a compact store in order, keeping only the
+ * window the rules look at; each(view, class) gets every mapping's view
+ * (view.mapping is a record read from the store) and class.
+ */
+export function classifyStore(
+  store: SmapsStore,
+  startStack: U64,
+  userRules: readonly Rule[],
+  each: (view: MappingView, mappingClass: MappingClass) => void,
+): void {
+  const count = store.length;
+  const viewAt = (i: number): MappingView => mappingView(store.record(i), startStack);
+  const classifier = new Classifier(processTraits(count, viewAt), userRules);
+  let previous: MappingView | undefined;
+  let self = count > 0 ? viewAt(0) : undefined;
+  for (let i = 0; i < count; i++) {
+    const next = i + 1 < count ? viewAt(i + 1) : undefined;
+    each(self!, classifier.classify(self!, previous, next));
+    previous = self;
+    self = next;
+  }
 }
 
 export interface Usage {
