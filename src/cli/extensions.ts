@@ -55,10 +55,13 @@ function pairWithPids(context: ExtensionContext): Array<{ pid: number; record: P
 
 type Read = { ok: true; store: SmapsStore } | { ok: false; errno: string };
 
-/** A process's smaps (the mappings -A keeps), read in blocks into the compact store. */
-function readStore(context: ExtensionContext, record: ProcessRecord): Read {
+/**
+ * A process's smaps (the mappings -A keeps), read in blocks into the
+ * compact store; with fields, only those are kept.
+ */
+function readStore(context: ExtensionContext, record: ProcessRecord, fields: readonly string[] | null = null): Read {
   const range = context.options.range;
-  const store = new SmapsStore(isWholeRange(range) ? null : (start, end) => rangeStep(start, end, range));
+  const store = new SmapsStore(isWholeRange(range) ? null : (start, end) => rangeStep(start, end, range), fields);
   const read = context.fs.streamProcessFile(String(record.tgid), 'smaps', (block) => store.feed(block));
   if (!read.ok) return { ok: false, errno: read.code };
   store.end();
@@ -147,7 +150,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** Each process's tables as it is read; the combined table from running totals. */
 async function runSummary(context: ExtensionContext, classifying: Classifying): Promise<number> {
   const { renderSummary, renderCombined, SummaryBuilder, CombinedSummary } = await import('../format/summary.js');
-  const { classifyStore } = await import('../model/classify.js');
+  const { SUMMARY_FIELDS, classifyStore } = await import('../model/classify.js');
   let utf8: boolean | undefined;
   const utf8Locale = (): boolean => (utf8 ??= isUtf8Locale(context.env));
   const render = { unicode: utf8Locale(), maxObjects: SUMMARY_OBJECTS };
@@ -155,7 +158,7 @@ async function runSummary(context: ExtensionContext, classifying: Classifying): 
   const combined = new CombinedSummary();
   for (const record of context.records) {
     context.output.write(headerLine(record, utf8Locale));
-    const read = readStore(context, record);
+    const read = readStore(context, record, SUMMARY_FIELDS);
     if (!read.ok) {
       status |= EXIT.unreadable;
       const reason = strerror(read.errno);

@@ -182,6 +182,15 @@ export interface Usage {
   mappings: number;
 }
 
+/**
+ * The smaps fields the classifier, UsageSums and AccountingSums read: a
+ * store for --summary alone keeps only these (a test keeps the list whole).
+ */
+export const SUMMARY_FIELDS: readonly string[] = [
+  'Rss', 'Pss', 'Private_Clean', 'Private_Dirty', 'Shared_Clean', 'Shared_Dirty', 'Swap', 'SwapPss',
+  'Anonymous', 'AnonHugePages', 'Private_Hugetlb', 'Shared_Hugetlb',
+];
+
 /** Running sums as pmap totals them; sizes kept in bytes until the end. */
 export class UsageSums {
   bytes: U64 = 0;

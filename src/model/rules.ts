@@ -231,6 +231,7 @@ function permsMatch(pattern: string, perms: string): boolean {
 /** The rule's label for a mapping it matched. */
 export function labelOf(rule: Rule, context: RuleContext): string {
   if (typeof rule.label === 'function') return rule.label(context);
+  if (rule.label.indexOf('{') < 0 && rule.label.indexOf('$') < 0) return rule.label;
   const name = context.self.mapping.name;
   const groups = rule.name?.exec(name) ?? [];
   return rule.label.replace(/\{name\}|\$([1-9])/g, (_token, group?: string) =>

@@ -30,7 +30,9 @@ export class FieldLayout {
   /** The child taken last: mappings nearly always repeat one key order. */
   private lastKey = '';
   private lastKB = false;
-  private lastChild: FieldLayout | null = null;
+  lastChild: FieldLayout | null = null;
+  /** The char codes of the last key and its ':' (SmapsStore's fast path matches them). */
+  readonly keyCodes: number[];
 
   constructor(parent: FieldLayout | null = null, key = '', kB = false) {
     this.keys = parent ? [...parent.keys] : [];
@@ -42,6 +44,12 @@ export class FieldLayout {
       this.keys.push(key);
       this.isKB.push(kB);
     }
+    this.keyCodes = [...(key + ':')].map((char) => char.charCodeAt(0));
+  }
+
+  /** Whether the last key is a "kB" field. */
+  get lastIsKB(): boolean {
+    return this.isKB[this.isKB.length - 1] === true;
   }
 
   /** The slot of key, or -1. */
@@ -120,7 +128,20 @@ export class SmapsStore {
   /** A line cut by the block end (only where a block held no newline). */
   private carry = '';
 
-  constructor(private readonly filter: HeaderFilter | null = null) {}
+  /** Only these "kB" keys are kept (by first character, each with its ':'), or all when null. */
+  private readonly kept: Map<number, string[]> | null;
+
+  /**
+   * filter: the -A rule; fields: keep only these keys (what a reader that
+   * looks fields up by name needs), skipping the other lines unscanned.
+   */
+  constructor(private readonly filter: HeaderFilter | null = null, fields: readonly string[] | null = null) {
+    this.kept = fields === null ? null : new Map();
+    for (const key of fields ?? []) {
+      const code = key.charCodeAt(0);
+      this.kept!.set(code, [...(this.kept!.get(code) ?? []), key + ':']);
+    }
+  }
 
   get length(): number {
     return this.starts.length;
@@ -137,6 +158,10 @@ export class SmapsStore {
     if (cut < block.length) this.carry = block.slice(cut);
     const lineEndOf = cStringEnds(block);
     for (let pos = 0; pos < cut && !this.stopped; ) {
+      if (this.open) {
+        pos = this.fastFields(block, pos, cut);
+        if (pos >= cut) break;
+      }
       const newline = block.indexOf('\n', pos);
       this.line(block, pos, lineEndOf(pos, newline));
       pos = newline + 1;
@@ -164,6 +189,7 @@ export class SmapsStore {
       this.vmFlagsText[row] = this.intern(text.slice(start + 8, end));
       return;
     }
+    if (this.kept !== null && !this.keeps(text, start, first)) return;
     const field = this.field;
     const count = scanFieldLine(text, start, end, Infinity, Infinity, field);
     if (count !== 2 || field.next !== end || !isFieldName(text, start, field.keyEnd)) return;
@@ -176,6 +202,59 @@ export class SmapsStore {
     }
     this.layouts[row] = next;
     this.values.push(value);
+  }
+
+  /**
+   * Field lines in their common form, "Name:   123 kB\n" or "Name:   1\n",
+   * under the keys the layout took last time, as many as follow text[pos]:
+   * the position after them. Every byte of a line taken is checked (so it
+   * holds no NUL); the first line that differs goes the long way, line().
+   */
+  private fastFields(text: string, pos: number, end: number): number {
+    const row = this.starts.length - 1;
+    const values = this.values;
+    let layout = this.layouts[row]!;
+    for (let next = layout.lastChild; next !== null && pos < end; next = layout.lastChild) {
+      const codes = next.keyCodes;
+      let at = pos;
+      for (let i = 0; i < codes.length; i++, at++) if (text.charCodeAt(at) !== codes[i]) return this.stay(row, layout, pos);
+      let c = text.charCodeAt(at);
+      while (c === 0x20) c = text.charCodeAt(++at);
+      const valueStart = at;
+      let value = 0;
+      while (c >= 0x30 && c <= 0x39) {
+        value = value * 10 + (c - 0x30);
+        c = text.charCodeAt(++at);
+      }
+      // Up to 15 digits is exact as a double; longer ones go the long way.
+      if (at === valueStart || at - valueStart > 15) break;
+      let kB = false;
+      if (c === 0x20) {
+        if (text.charCodeAt(at + 1) !== 0x6b || text.charCodeAt(at + 2) !== 0x42 || text.charCodeAt(at + 3) !== 0x0a) break;
+        at += 3;
+        kB = true;
+      } else if (c !== 0x0a) {
+        break;
+      }
+      if (at >= end || kB !== next.lastIsKB) break;
+      values.push(value);
+      layout = next;
+      pos = at + 1;
+    }
+    return this.stay(row, layout, pos);
+  }
+
+  private stay(row: number, layout: FieldLayout, pos: number): number {
+    this.layouts[row] = layout;
+    return pos;
+  }
+
+  /** Whether the line at start has a key that is kept. */
+  private keeps(text: string, start: number, first: number): boolean {
+    const keys = this.kept!.get(first);
+    if (keys === undefined) return false;
+    for (const key of keys) if (text.startsWith(key, start)) return true;
+    return false;
   }
 
   private headerLine(text: string, start: number, end: number): void {
