@@ -8,6 +8,7 @@ import { parsePids } from './args.js';
 import type { Output } from './output.js';
 import { writeStderr } from './output.js';
 import { EXIT } from './exit.js';
+import { setFlagsFromString } from 'node:v8';
 import { strerror } from '../model/strerror.js';
 import type { ProcFS } from '../proc/procfs.js';
 import { ProcessRecord, headerLine } from '../proc/process.js';
@@ -101,6 +102,10 @@ function summaryInput(context: ExtensionContext, classifying: Classifying, recor
 }
 
 export async function runExtensions(context: ExtensionContext): Promise<number> {
+  // Reading a large smaps makes a stream of short-lived strings and records,
+  // for which V8 would grow its young generation to 2 x 16 MiB: a third of
+  // the peak RSS at 61,000 mappings, for no measurable gain in speed.
+  setFlagsFromString('--semi-space-growth-factor=1');
   const classifying = await loadClassifying(context);
   if (classifying === null) return EXIT.failure;
   let status = 0;

@@ -9,7 +9,7 @@
  *
  * with the one-line mappings where its empty "mappings" array stands.
  */
-import type { FieldLayout, SmapsStore, StoredMapping } from '../parse/smaps-store.js';
+import type { FieldLayout, SmapsStore, StoredMapping, ValueColumn } from '../parse/smaps-store.js';
 import { U64, add } from '../parse/u64.js';
 import { DELETED } from '../model/kind.js';
 import { MappingClass, classifyStore } from '../model/classify.js';
@@ -61,10 +61,10 @@ class TotalsSums {
   private readonly byLayout = new Map<FieldLayout, Array<readonly [slot: number, index: number]>>();
   private count = 0;
 
-  add(layout: FieldLayout, values: readonly U64[], base: number): void {
+  add(layout: FieldLayout, values: ValueColumn, base: number): void {
     let slots = this.byLayout.get(layout);
     if (!slots) this.byLayout.set(layout, (slots = this.slotsOf(layout)));
-    for (const [slot, index] of slots) this.sums[index] = add(this.sums[index]!, values[base + slot]!);
+    for (const [slot, index] of slots) this.sums[index] = add(this.sums[index]!, values.get(base + slot));
     this.count++;
   }
 
@@ -110,9 +110,9 @@ export class MappingLines {
     const values = store.values;
     const pieces = this.pieces(store.layouts[i]!);
     let text = `{"start":"${mapping.start.toString(16)}","end":"${mapping.end.toString(16)}","perms":${this.quote(mapping.perms)},"offset":"${mapping.offset.toString(16)}","device":"${device(mapping)}","inode":"${mapping.inode}","path":${name.path},"kind":"${kind}","deleted":${name.deleted},`;
-    for (const [prefix, slot] of pieces.kB) text += prefix + values[base + slot]!;
+    for (const [prefix, slot] of pieces.kB) text += prefix + values.get(base + slot);
     text += pieces.kBClose + name.base64;
-    for (const [prefix, slot] of pieces.after) text += prefix + values[base + slot]!;
+    for (const [prefix, slot] of pieces.after) text += prefix + values.get(base + slot);
     text += pieces.afterClose;
     const flags = store.vmFlagsText[i];
     if (flags !== null && flags !== undefined) text += this.vmFlags(i, flags);

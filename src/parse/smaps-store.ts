@@ -78,6 +78,43 @@ function detach(text: string): string {
   return text.length < 13 ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
 
+/** Values per chunk of a ValueColumn. */
+const CHUNK_SHIFT = 16;
+const CHUNK_SIZE = 1 << CHUNK_SHIFT;
+
+/**
+ * The field values of all mappings, in fixed chunks of doubles: growing
+ * never copies (an array doubling would hold both copies at once), and a
+ * value is 8 bytes. Values past 2^53 (saturated ones) are kept aside.
+ */
+export class ValueColumn {
+  private readonly chunks: Float64Array[] = [];
+  private readonly large = new Map<number, U64>();
+  length = 0;
+
+  push(value: U64): void {
+    const at = this.length++;
+    if ((at & (CHUNK_SIZE - 1)) === 0) this.chunks.push(new Float64Array(CHUNK_SIZE));
+    if (typeof value === 'number') this.chunks[at >>> CHUNK_SHIFT]![at & (CHUNK_SIZE - 1)] = value;
+    else this.set(at, value);
+  }
+
+  set(at: number, value: U64): void {
+    if (typeof value === 'number') {
+      this.chunks[at >>> CHUNK_SHIFT]![at & (CHUNK_SIZE - 1)] = value;
+      this.large.delete(at);
+    } else {
+      this.chunks[at >>> CHUNK_SHIFT]![at & (CHUNK_SIZE - 1)] = Number.NaN;
+      this.large.set(at, value);
+    }
+  }
+
+  get(at: number): U64 {
+    const value = this.chunks[at >>> CHUNK_SHIFT]![at & (CHUNK_SIZE - 1)]!;
+    return value === value ? value : this.large.get(at)!;
+  }
+}
+
 /** The -A rule's answer for a mapping: 0 keep, 1 skip, 2 stop reading (model/range.ts RANGE_*). */
 export type HeaderFilter = (start: U64, end: U64) => number;
 
@@ -85,14 +122,14 @@ export type HeaderFilter = (start: U64, end: U64) => number;
 export class StoredFields {
   constructor(
     private readonly layout: FieldLayout,
-    private readonly values: readonly U64[],
+    private readonly values: ValueColumn,
     private readonly base: number,
     private readonly kB: boolean,
   ) {}
 
   get(key: string): U64 | undefined {
     const slot = this.layout.slot(key, this.kB);
-    return slot < 0 ? undefined : this.values[this.base + slot];
+    return slot < 0 ? undefined : this.values.get(this.base + slot);
   }
 }
 
@@ -114,7 +151,7 @@ export class SmapsStore {
   readonly layouts: FieldLayout[] = [];
   /** Where each mapping's values start in `values`. */
   readonly valueStarts: number[] = [];
-  readonly values: U64[] = [];
+  readonly values = new ValueColumn();
   /** The text after "VmFlags:" (null without the line); vmFlagsOf() splits it. */
   readonly vmFlagsText: Array<string | null> = [];
   private readonly root = new FieldLayout();
@@ -197,7 +234,7 @@ export class SmapsStore {
     const layout = this.layouts[row]!;
     const next = layout.child(text, start, field.keyEnd, field.kB);
     if (next === layout) {
-      this.values[this.valueStarts[row]! + layout.slot(text.slice(start, field.keyEnd), field.kB)] = value;
+      this.values.set(this.valueStarts[row]! + layout.slot(text.slice(start, field.keyEnd), field.kB), value);
       return;
     }
     this.layouts[row] = next;
