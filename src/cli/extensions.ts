@@ -173,8 +173,7 @@ async function runSummary(context: ExtensionContext, classifying: Classifying): 
     }
     const builder = new SummaryBuilder();
     classifyStore(read.store, record.stat.startStack, classifying.rules, (view, mappingClass) => {
-      builder.add(view.mapping, mappingClass);
-      combined.addMapping(view.mapping, mappingClass.category);
+      combined.addAmounts(builder.add(view.mapping, mappingClass), mappingClass.category);
     });
     combined.addProcess();
     const summary = builder.result(summaryInput(context, classifying, record));

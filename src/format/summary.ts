@@ -12,7 +12,9 @@ import { ProcessSnapshot, commandOf, decodeBytes } from './json.js';
 import type { MappingKind } from '../model/kind.js';
 import type { SmapsRecord } from '../parse/smaps.js';
 import { CATEGORY_ORDER, Category, Rule } from '../model/rules.js';
-import { Accounting, AccountingSums, MappingClass, PssSplit, Usage, UsageSums, classifyMappings, mapCountWarning } from '../model/classify.js';
+import {
+  Accounting, AccountingSums, MappingClass, PssSplit, Usage, UsageAmounts, UsageSums, classifyMappings, mapCountWarning, usageAmounts,
+} from '../model/classify.js';
 
 export type { Category } from '../model/rules.js';
 export type { Usage } from '../model/classify.js';
@@ -72,16 +74,19 @@ export class SummaryBuilder {
   private readonly total = new UsageSums();
   private readonly accounting = new AccountingSums();
 
-  add(mapping: SmapsRecord, mappingClass: MappingClass): void {
+  /** Add a mapping; returns its amounts, for other sums to reuse. */
+  add(mapping: SmapsRecord, mappingClass: MappingClass): UsageAmounts {
     const { category, object, kind } = mappingClass;
+    const amounts = usageAmounts(mapping);
     let sums = this.categories.get(category);
     if (!sums) this.categories.set(category, (sums = new UsageSums()));
-    sums.add(mapping);
+    sums.addAmounts(amounts);
     let entry = this.objects.get(object);
     if (!entry) this.objects.set(object, (entry = { kind, category, sums: new UsageSums() }));
-    entry.sums.add(mapping);
-    this.total.add(mapping);
+    entry.sums.addAmounts(amounts);
+    this.total.addAmounts(amounts);
     this.accounting.add(mapping, kind);
+    return amounts;
   }
 
   /** The summary (pss and maxMapCount, when given, go to the accounting). */
@@ -107,16 +112,16 @@ export class CombinedSummary {
   /** Add one process's mappings, with their classes when already known. */
   add(mappings: readonly SmapsRecord[], startStack: U64, input: SummaryInput = {}): void {
     const classes = input.classes ?? classifyMappings(mappings, startStack, input.rules);
-    mappings.forEach((mapping, i) => this.addMapping(mapping, classes[i]!.category));
+    mappings.forEach((mapping, i) => this.addAmounts(usageAmounts(mapping), classes[i]!.category));
     this.processes++;
   }
 
   /** Add one mapping of the process being read (addProcess() counts the process). */
-  addMapping(mapping: SmapsRecord, category: Category): void {
+  addAmounts(amounts: UsageAmounts, category: Category): void {
     let sums = this.categories.get(category);
     if (!sums) this.categories.set(category, (sums = new UsageSums()));
-    sums.add(mapping);
-    this.total.add(mapping);
+    sums.addAmounts(amounts);
+    this.total.addAmounts(amounts);
   }
 
   addProcess(): void {

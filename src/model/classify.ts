@@ -85,7 +85,11 @@ function rulesByKind(rules: readonly Rule[]): (kind: MappingKind) => readonly Ru
 /** What the whole process tells every rule (RuleContext's jvm, v8, go and images). */
 export type ProcessTraits = Pick<RuleContext, 'jvm' | 'v8' | 'go' | 'images'>;
 
-/** The traits of a process from all its mappings (viewAt(i) for i below count, in order). */
+/**
+ * The traits of a process from all its mappings (viewAt(i) for i below
+ * count, in order). Each view is read before the next viewAt() call, so
+ * viewAt may hand out one object refilled.
+ */
 export function processTraits(count: number, viewAt: (i: number) => MappingView): ProcessTraits {
   const images = new Set<string>();
   let jvm = false;
@@ -93,12 +97,32 @@ export function processTraits(count: number, viewAt: (i: number) => MappingView)
   let go = false;
   for (let i = 0; i < count; i++) {
     const { mapping, kind } = viewAt(i);
-    if (kind === 'anon' && toNumber(mapping.start) === GO_FIRST_ARENA) go = goArenaRun(count, viewAt, i);
     if ((kind === 'file' || kind === 'deleted') && mapping.perms[2] === 'x') images.add(mapping.name);
     if (JVM_LIBRARY.test(mapping.name)) jvm = true;
     if (V8_IMAGE.test(mapping.name)) v8 = true;
+    if (kind === 'anon' && toNumber(mapping.start) === GO_FIRST_ARENA) go = goArenaRun(count, viewAt, i);
   }
   return { images, jvm, v8, go };
+}
+
+const NO_FIELDS = { get: (): undefined => undefined };
+
+/**
+ * processTraits()' views of a store's mappings: one object refilled from
+ * the columns (the traits read only kind, name, perms, start and end).
+ */
+function storeHeaderViews(store: SmapsStore, startStack: U64): (i: number) => MappingView {
+  const mapping: SmapsRecord = { start: 0, end: 0, perms: '', offset: 0, devMajor: 0, devMinor: 0, inode: 0, name: '', kB: NO_FIELDS };
+  const view: MappingView = { mapping, kind: 'anon', sizeKB: 0, rssKB: 0 };
+  return (i) => {
+    mapping.start = store.starts[i]!;
+    mapping.end = store.ends[i]!;
+    mapping.perms = store.perms[i]!;
+    mapping.devMajor = store.devMajors[i]!;
+    mapping.name = store.names[i]!;
+    view.kind = mappingKind(mapping, startStack);
+    return view;
+  };
 }
 
 /**
@@ -158,7 +182,7 @@ export function classifyStore(
 ): void {
   const count = store.length;
   const viewAt = (i: number): MappingView => mappingView(store.record(i), startStack);
-  const classifier = new Classifier(processTraits(count, viewAt), userRules);
+  const classifier = new Classifier(processTraits(count, storeHeaderViews(store, startStack)), userRules);
   let previous: MappingView | undefined;
   let self = count > 0 ? viewAt(0) : undefined;
   for (let i = 0; i < count; i++) {
@@ -191,6 +215,28 @@ export const SUMMARY_FIELDS: readonly string[] = [
   'Anonymous', 'AnonHugePages', 'Private_Hugetlb', 'Shared_Hugetlb',
 ];
 
+/** What one mapping adds to UsageSums (its size in bytes). */
+export interface UsageAmounts {
+  bytes: U64;
+  rss: U64;
+  pss: U64;
+  private: U64;
+  shared: U64;
+  swap: U64;
+}
+
+export function usageAmounts(mapping: SmapsRecord): UsageAmounts {
+  const field = (key: string): U64 => mapping.kB.get(key) ?? 0;
+  return {
+    bytes: sub(mapping.end, mapping.start),
+    rss: field('Rss'),
+    pss: field('Pss'),
+    private: add(field('Private_Clean'), field('Private_Dirty')),
+    shared: add(field('Shared_Clean'), field('Shared_Dirty')),
+    swap: field('Swap'),
+  };
+}
+
 /** Running sums as pmap totals them; sizes kept in bytes until the end. */
 export class UsageSums {
   bytes: U64 = 0;
@@ -202,13 +248,17 @@ export class UsageSums {
   mappings = 0;
 
   add(mapping: SmapsRecord): void {
-    const field = (key: string): U64 => mapping.kB.get(key) ?? 0;
-    this.bytes = add(this.bytes, sub(mapping.end, mapping.start));
-    this.rss = add(this.rss, field('Rss'));
-    this.pss = add(this.pss, field('Pss'));
-    this.private = add(this.private, add(field('Private_Clean'), field('Private_Dirty')));
-    this.shared = add(this.shared, add(field('Shared_Clean'), field('Shared_Dirty')));
-    this.swap = add(this.swap, field('Swap'));
+    this.addAmounts(usageAmounts(mapping));
+  }
+
+  /** Add a mapping's amounts (usageAmounts()), read once for several sums. */
+  addAmounts(amounts: UsageAmounts): void {
+    this.bytes = add(this.bytes, amounts.bytes);
+    this.rss = add(this.rss, amounts.rss);
+    this.pss = add(this.pss, amounts.pss);
+    this.private = add(this.private, amounts.private);
+    this.shared = add(this.shared, amounts.shared);
+    this.swap = add(this.swap, amounts.swap);
     this.mappings++;
   }
 
@@ -250,8 +300,13 @@ export interface Accounting {
 
 const SHMEM_KINDS: ReadonlySet<MappingKind> = new Set(['shm', 'memfd', 'anon_shared']);
 
+function isZero(value: U64): boolean {
+  return value === 0 || value === 0n;
+}
+
+// Numbers and bigints compare exactly with each other (no conversion needed).
 function clampSub(a: U64, b: U64): U64 {
-  return toBig(a) > toBig(b) ? sub(a, b) : 0;
+  return a > b ? sub(a, b) : 0;
 }
 
 /** The accounting over mappings and their classes (classifyMappings' output). */
@@ -281,17 +336,18 @@ export class AccountingSums {
     const bytes = sub(mapping.end, mapping.start);
     this.totalBytes = add(this.totalBytes, bytes);
     const resident = field('Rss');
-    if (mapping.perms.startsWith('---') && toBig(resident) === 0n && toBig(field('Swap')) === 0n) {
+    if (mapping.perms.startsWith('---') && isZero(resident) && isZero(field('Swap'))) {
       this.reservedBytes = add(this.reservedBytes, bytes);
     }
     const shmem = SHMEM_KINDS.has(kind) || mapping.name.startsWith('/dev/shm/') ? resident : 0;
     const anonGuess = kind === 'anon' || kind === 'anon_named' || kind === 'heap' || kind === 'stack' ? resident : 0;
     const anonField = mapping.kB.get('Anonymous') ?? anonGuess;
-    const anon = toBig(anonField) < toBig(clampSub(resident, shmem)) ? anonField : clampSub(resident, shmem);
+    const nonShmem = clampSub(resident, shmem);
+    const anon = anonField < nonShmem ? anonField : nonShmem;
     const rss = this.rss;
     rss.shmem = add(rss.shmem, shmem);
     rss.anon = add(rss.anon, anon);
-    rss.file = add(rss.file, clampSub(clampSub(resident, shmem), anon));
+    rss.file = add(rss.file, clampSub(nonShmem, anon));
     this.swap = add(this.swap, field('Swap'));
     this.swapPss = add(this.swapPss, field('SwapPss'));
     this.thp = add(this.thp, field('AnonHugePages'));
