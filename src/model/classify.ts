@@ -11,7 +11,7 @@
  * totals pmap -x and -X print.
  */
 import type { SmapsRecord } from '../parse/smaps.js';
-import type { SmapsStore } from '../parse/smaps-store.js';
+import type { SmapsStore, StoredMapping } from '../parse/smaps-store.js';
 import { U64, add, shr10, sub, toBig, normalize } from '../parse/u64.js';
 import { MappingKind, mappingKind } from './kind.js';
 import { BUILTIN_RULES, Category, MappingView, Rule, RuleContext, labelOf, ruleMatches } from './rules.js';
@@ -55,12 +55,16 @@ function toNumber(value: U64): number {
 
 /** What the rules look at of one mapping. */
 export function mappingView(mapping: SmapsRecord, startStack: U64): MappingView {
-  return {
-    mapping,
-    kind: mappingKind(mapping, startStack),
-    sizeKB: toNumber(shr10(sub(mapping.end, mapping.start))),
-    rssKB: toNumber(mapping.kB.get('Rss') ?? 0),
-  };
+  return refreshView({ mapping, kind: 'anon', sizeKB: 0, rssKB: 0 }, startStack);
+}
+
+/** Work out a view's kind and sizes again (its mapping was refilled). */
+function refreshView(view: MappingView, startStack: U64): MappingView {
+  const mapping = view.mapping;
+  view.kind = mappingKind(mapping, startStack);
+  view.sizeKB = toNumber(shr10(sub(mapping.end, mapping.start)));
+  view.rssKB = toNumber(mapping.kB.get('Rss') ?? 0);
+  return view;
 }
 
 function objectFor(rule: Rule, context: RuleContext, label: string): string {
@@ -172,7 +176,8 @@ export function classifyMappings(
 /**
  * Classify the mappings of a compact store in order, keeping only the
  * window the rules look at; each(view, class) gets every mapping's view
- * (view.mapping is a record read from the store) and class.
+ * (view.mapping is a record read from the store) and class. The window is
+ * three views refilled in turn: a view is good only during its call.
  */
 export function classifyStore(
   store: SmapsStore,
@@ -181,7 +186,12 @@ export function classifyStore(
   each: (view: MappingView, mappingClass: MappingClass) => void,
 ): void {
   const count = store.length;
-  const viewAt = (i: number): MappingView => mappingView(store.record(i), startStack);
+  const window = count > 0 ? [0, 1, 2].map(() => mappingView(store.record(0), startStack)) : [];
+  const viewAt = (i: number): MappingView => {
+    const view = window[i % 3]!;
+    store.refill(view.mapping as StoredMapping, i);
+    return refreshView(view, startStack);
+  };
   const classifier = new Classifier(processTraits(count, storeHeaderViews(store, startStack)), userRules);
   let previous: MappingView | undefined;
   let self = count > 0 ? viewAt(0) : undefined;

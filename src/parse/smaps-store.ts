@@ -121,11 +121,17 @@ export type HeaderFilter = (start: U64, end: U64) => number;
 /** One field lookup of a stored mapping (the part of Map that the classifier uses). */
 export class StoredFields {
   constructor(
-    private readonly layout: FieldLayout,
+    private layout: FieldLayout,
     private readonly values: ValueColumn,
-    private readonly base: number,
+    private base: number,
     private readonly kB: boolean,
   ) {}
+
+  /** Look at another mapping's fields. */
+  point(layout: FieldLayout, base: number): void {
+    this.layout = layout;
+    this.base = base;
+  }
 
   get(key: string): U64 | undefined {
     const slot = this.layout.slot(key, this.kB);
@@ -334,12 +340,24 @@ export class SmapsStore {
   /** Mapping i as a record whose fields are read from the store. */
   record(i: number): StoredMapping {
     const record: StoredMapping = {
-      start: this.starts[i]!, end: this.ends[i]!, perms: this.perms[i]!, offset: this.offsets[i]!,
-      devMajor: this.devMajors[i]!, devMinor: this.devMinors[i]!, inode: this.inodes[i]!, name: this.names[i]!,
+      start: 0, end: 0, perms: '', offset: 0, devMajor: 0, devMinor: 0, inode: 0, name: '',
       kB: new StoredFields(this.layouts[i]!, this.values, this.valueStarts[i]!, true),
     };
-    const flags = this.vmFlagsOf(i);
-    if (flags) record.vmFlags = flags;
+    return this.refill(record, i);
+  }
+
+  /** Make a record of record() mapping i's (so a reader can reuse a few records). */
+  refill(record: StoredMapping, i: number): StoredMapping {
+    record.start = this.starts[i]!;
+    record.end = this.ends[i]!;
+    record.perms = this.perms[i]!;
+    record.offset = this.offsets[i]!;
+    record.devMajor = this.devMajors[i]!;
+    record.devMinor = this.devMinors[i]!;
+    record.inode = this.inodes[i]!;
+    record.name = this.names[i]!;
+    record.kB.point(this.layouts[i]!, this.valueStarts[i]!);
+    record.vmFlags = this.vmFlagsOf(i);
     return record;
   }
 }
