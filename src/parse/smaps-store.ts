@@ -168,8 +168,11 @@ export class SmapsStore {
   /** Whether field lines belong to the last row (false after a bad header or a skipped mapping). */
   private open = false;
   private stopped = false;
-  /** A line cut by the block end (only where a block held no newline). */
-  private carry = '';
+  /**
+   * The start of a line cut by a block's end, in pieces: a line of many
+   * blocks (a huge name) is joined once, when its newline comes.
+   */
+  private carry: string[] = [];
 
   /** Only these "kB" keys are kept (by first character, each with its ':'), or all when null. */
   private readonly kept: Map<number, string[]> | null;
@@ -193,12 +196,19 @@ export class SmapsStore {
   /** Parse a block; false once the filter stopped reading. */
   feed(block: string): boolean {
     if (this.stopped) return false;
-    if (this.carry !== '') {
-      block = this.carry + block;
-      this.carry = '';
+    const newline = block.lastIndexOf('\n');
+    if (newline < 0) {
+      this.carry.push(block);
+      return true;
     }
-    const cut = block.lastIndexOf('\n') + 1;
-    if (cut < block.length) this.carry = block.slice(cut);
+    let cut = newline + 1;
+    if (this.carry.length > 0) {
+      const head = this.carry.join('');
+      this.carry = [];
+      block = head + block;
+      cut += head.length;
+    }
+    if (cut < block.length) this.carry.push(block.slice(cut));
     const lineEndOf = cStringEnds(block);
     for (let pos = 0; pos < cut && !this.stopped; ) {
       if (this.open) {
@@ -214,8 +224,8 @@ export class SmapsStore {
 
   /** The last line, when the text does not end with a newline. */
   end(): void {
-    const last = this.carry;
-    this.carry = '';
+    const last = this.carry.join('');
+    this.carry = [];
     if (last !== '' && !this.stopped) this.line(last, 0, cStringEnds(last)(0, last.length));
   }
 
