@@ -153,7 +153,10 @@ export class Classifier {
       images: this.traits.images,
     };
     // The last built-in rule matches everything.
-    const rule = this.rulesFor(self.kind).find((candidate) => ruleMatches(candidate, context))!;
+    const rules = this.rulesFor(self.kind);
+    let at = 0;
+    while (!ruleMatches(rules[at]!, context)) at++;
+    const rule = rules[at]!;
     const label = labelOf(rule, context);
     return { category: rule.category, label, object: objectFor(rule, context, label), rule: rule.id, kind: self.kind };
   }

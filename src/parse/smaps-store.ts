@@ -162,6 +162,7 @@ export class SmapsStore {
   readonly vmFlagsText: Array<string | null> = [];
   private readonly root = new FieldLayout();
   private readonly interned = new Map<string, string>();
+  private readonly fourPerms = new Map<number, string>();
   private readonly flagLists = new Map<string, readonly string[]>();
   private readonly header = newMappingFields();
   private readonly field = newFieldLine();
@@ -320,7 +321,7 @@ export class SmapsStore {
     this.open = true;
     this.starts.push(header.start);
     this.ends.push(header.end);
-    this.perms.push(this.intern(cStringOf(header.perms)));
+    this.perms.push(this.permsOf(header.perms));
     this.offsets.push(header.offset);
     this.devMajors.push(header.devMajor);
     this.devMinors.push(header.devMinor);
@@ -329,6 +330,15 @@ export class SmapsStore {
     this.layouts.push(this.root);
     this.valueStarts.push(this.values.length);
     this.vmFlagsText.push(null);
+  }
+
+  /** The perms column's string, looked up by its bytes when it is the usual four. */
+  private permsOf(buffer: Uint8Array): string {
+    if (buffer[4] !== 0 || buffer[0] === 0 || buffer[1] === 0 || buffer[2] === 0 || buffer[3] === 0) return this.intern(cStringOf(buffer));
+    const key = buffer[0]! | (buffer[1]! << 8) | (buffer[2]! << 16) | (buffer[3]! << 24);
+    let perms = this.fourPerms.get(key);
+    if (perms === undefined) this.fourPerms.set(key, (perms = this.intern(cStringOf(buffer))));
+    return perms;
   }
 
   /** One copy of each distinct name, perms and VmFlags text. */
