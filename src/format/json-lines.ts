@@ -32,9 +32,11 @@ function layoutPieces(layout: FieldLayout): LayoutPieces {
   const kB: Piece[] = [];
   const named: Piece[] = [];
   const others: Piece[] = [];
-  layout.keys.forEach((key, slot) => {
+  layout.keys.forEach((key, at) => {
+    const slot = layout.slots[at]!;
+    if (slot < 0) return;
     const quoted = JSON.stringify(key);
-    if (layout.isKB[slot]) kB.push([(kB.length === 0 ? '"kB":{' : ',') + quoted + ':', slot]);
+    if (layout.isKB[at]) kB.push([(kB.length === 0 ? '"kB":{' : ',') + quoted + ':', slot]);
     // jsonMapping() sets these two as the values Map lists them, then "values".
     else if (key === 'THPeligible') named.push([',"thpEligible":', slot]);
     else if (key === 'ProtectionKey') named.push([',"protectionKey":', slot]);
@@ -70,8 +72,9 @@ class TotalsSums {
 
   private slotsOf(layout: FieldLayout): Array<readonly [number, number]> {
     const slots: Array<readonly [number, number]> = [];
-    layout.keys.forEach((key, slot) => {
-      if (!layout.isKB[slot] || NOT_SUMMED.has(key)) return;
+    layout.keys.forEach((key, at) => {
+      const slot = layout.slots[at]!;
+      if (slot < 0 || !layout.isKB[at] || NOT_SUMMED.has(key)) return;
       let index = this.indexOfKey.get(key);
       if (index === undefined) {
         this.indexOfKey.set(key, (index = this.keys.length));

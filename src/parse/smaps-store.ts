@@ -19,13 +19,23 @@ import type { MapsEntry } from './maps.js';
 import { isFieldName, isVmFlagsLine, newFieldLine, scanFieldLine } from './smaps-line.js';
 import type { U64 } from './u64.js';
 
-/** The keys a mapping listed, in the kernel's order; shared by every mapping listing the same ones. */
+/**
+ * The keys a mapping listed, in the kernel's order; shared by every mapping
+ * listing the same ones. A store keeping only some fields lists the others
+ * too (so its fast path knows them) but keeps no value for them.
+ */
 export class FieldLayout {
   readonly keys: string[];
   /** Whether keys[i] is a "kB" field (else a plain value such as THPeligible). */
   readonly isKB: boolean[];
-  readonly kBSlots: Map<string, number>;
-  readonly valueSlots: Map<string, number>;
+  /** Where keys[i]'s value sits among a mapping's values, or -1 for a key not kept. */
+  readonly slots: number[];
+  /** How many values a mapping with this layout has. */
+  readonly stored: number;
+  private readonly kBSlots: Map<string, number>;
+  private readonly valueSlots: Map<string, number>;
+  /** Every key listed, "k" or "v" + key. */
+  private readonly listed: Set<string>;
   private readonly children = new Map<string, FieldLayout>();
   /** The child taken last: mappings nearly always repeat one key order. */
   private lastKey = '';
@@ -33,39 +43,45 @@ export class FieldLayout {
   lastChild: FieldLayout | null = null;
   /** The char codes of the last key and its ':' (SmapsStore's fast path matches them). */
   readonly keyCodes: number[];
+  /** Whether the last key is a "kB" field, and whether its value is kept. */
+  readonly lastIsKB: boolean;
+  readonly lastKept: boolean;
 
-  constructor(parent: FieldLayout | null = null, key = '', kB = false) {
-    this.keys = parent ? [...parent.keys] : [];
-    this.isKB = parent ? [...parent.isKB] : [];
+  constructor(parent: FieldLayout | null = null, key = '', kB = false, kept = true) {
+    this.keys = parent ? [...parent.keys, key] : [];
+    this.isKB = parent ? [...parent.isKB, kB] : [];
     this.kBSlots = new Map(parent?.kBSlots);
     this.valueSlots = new Map(parent?.valueSlots);
+    this.listed = new Set(parent?.listed);
+    this.stored = parent ? parent.stored + (kept ? 1 : 0) : 0;
+    this.slots = parent ? [...parent.slots, kept ? parent.stored : -1] : [];
     if (parent) {
-      (kB ? this.kBSlots : this.valueSlots).set(key, this.keys.length);
-      this.keys.push(key);
-      this.isKB.push(kB);
+      this.listed.add((kB ? 'k' : 'v') + key);
+      if (kept) (kB ? this.kBSlots : this.valueSlots).set(key, parent.stored);
     }
     this.keyCodes = [...(key + ':')].map((char) => char.charCodeAt(0));
+    this.lastIsKB = kB;
+    this.lastKept = kept;
   }
 
-  /** Whether the last key is a "kB" field. */
-  get lastIsKB(): boolean {
-    return this.isKB[this.isKB.length - 1] === true;
-  }
-
-  /** The slot of key, or -1. */
+  /** The value slot of key, or -1. */
   slot(key: string, kB: boolean): number {
     return (kB ? this.kBSlots : this.valueSlots).get(key) ?? -1;
   }
 
-  /** The layout after key text[start, end) (a new key is appended; a repeated one keeps its place, as Map.set does). */
-  child(text: string, start: number, end: number, kB: boolean): FieldLayout {
+  /**
+   * The layout after key text[start, end) (a new key is appended; a
+   * repeated one keeps its place, as Map.set does). A key is kept or not
+   * by its name, so the same key always gets the same answer.
+   */
+  child(text: string, start: number, end: number, kB: boolean, kept = true): FieldLayout {
     const last = this.lastChild;
     if (last !== null && kB === this.lastKB && end - start === this.lastKey.length && text.startsWith(this.lastKey, start)) return last;
     const key = text.slice(start, end);
-    if (this.slot(key, kB) >= 0) return this;
     const id = (kB ? 'k' : 'v') + key;
+    if (this.listed.has(id)) return this;
     let child = this.children.get(id);
-    if (!child) this.children.set(id, (child = new FieldLayout(this, detach(key), kB)));
+    if (!child) this.children.set(id, (child = new FieldLayout(this, detach(key), kB, kept)));
     this.lastKey = child.keys[child.keys.length - 1]!;
     this.lastKB = kB;
     this.lastChild = child;
@@ -243,7 +259,10 @@ export class SmapsStore {
       this.vmFlagsText[row] = this.intern(text.slice(start + 8, end));
       return;
     }
-    if (this.kept !== null && !this.keeps(text, start, first)) return;
+    if (this.kept !== null && !this.keeps(text, start, first)) {
+      this.listSkipped(row, text, start, end);
+      return;
+    }
     const field = this.field;
     const count = scanFieldLine(text, start, end, Infinity, Infinity, field);
     if (count !== 2 || field.next !== end || !isFieldName(text, start, field.keyEnd)) return;
@@ -272,6 +291,14 @@ export class SmapsStore {
       const codes = next.keyCodes;
       let at = pos;
       for (let i = 0; i < codes.length; i++, at++) if (text.charCodeAt(at) !== codes[i]) return this.stay(row, layout, pos);
+      if (!next.lastKept) {
+        // A key not kept: its line is ignored whatever follows.
+        const newline = text.indexOf('\n', at);
+        if (newline < 0 || newline >= end) break;
+        layout = next;
+        pos = newline + 1;
+        continue;
+      }
       let c = text.charCodeAt(at);
       while (c === 0x20) c = text.charCodeAt(++at);
       const valueStart = at;
@@ -301,6 +328,15 @@ export class SmapsStore {
   private stay(row: number, layout: FieldLayout, pos: number): number {
     this.layouts[row] = layout;
     return pos;
+  }
+
+  /**
+   * A line whose key is not kept is ignored whatever its form; its key
+   * (up to the first ':') joins the layout, so the fast path passes it.
+   */
+  private listSkipped(row: number, text: string, start: number, end: number): void {
+    const colon = text.indexOf(':', start);
+    if (colon > start && colon < end) this.layouts[row] = this.layouts[row]!.child(text, start, colon, false, false);
   }
 
   /** Whether the line at start has a key that is kept. */

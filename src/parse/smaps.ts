@@ -49,7 +49,10 @@ export function mappingOf(store: SmapsStore, i: number): SmapsMapping {
   const base = store.valueStarts[i]!;
   const kB = new Map<string, U64>();
   const values = new Map<string, U64>();
-  layout.keys.forEach((key, slot) => (layout.isKB[slot] ? kB : values).set(key, store.values.get(base + slot)));
+  layout.keys.forEach((key, at) => {
+    const slot = layout.slots[at]!;
+    if (slot >= 0) (layout.isKB[at] ? kB : values).set(key, store.values.get(base + slot));
+  });
   const mapping: SmapsMapping = {
     start: store.starts[i]!, end: store.ends[i]!, perms: store.perms[i]!, offset: store.offsets[i]!,
     devMajor: store.devMajors[i]!, devMinor: store.devMinors[i]!, inode: store.inodes[i]!, name: store.names[i]!,

@@ -54,8 +54,10 @@ function allMappings(store: SmapsStore) {
 }
 
 /** Feed text cut before each position of `cuts`. */
-function fedInBlocks(text: string, cuts: readonly number[], filter: ConstructorParameters<typeof SmapsStore>[0] = null): SmapsStore {
-  const store = new SmapsStore(filter);
+function fedInBlocks(
+  text: string, cuts: readonly number[], filter: ConstructorParameters<typeof SmapsStore>[0] = null, fields: readonly string[] | null = null,
+): SmapsStore {
+  const store = new SmapsStore(filter, fields);
   let from = 0;
   for (const cut of [...cuts, text.length]) {
     if (cut > from) store.feed(text.slice(from, cut));
@@ -134,6 +136,29 @@ describe('SmapsStore', () => {
     expect(fast[1]!.kB.get('Pss')).toBe(2);
   });
 
+  it('keeps only the fields asked for, the others passed by as any line', () => {
+    const mapping = (start: number, pss: number, key: number) => [
+      `${start.toString(16)}-${(start + 0x1000).toString(16)} rw-p 00000000 00:00 0 `,
+      'Size:                  4 kB', `Pss:                   ${pss} kB`, 'THPeligible:    1', `ProtectionKey:  ${key}`,
+    ];
+    const distinct = [...mapping(0x1000, 4, 7), ...mapping(0x3000, 8, 9), ...mapping(0x5000, 12, 11), ''].join('\n');
+    const texts = [SAMPLE, distinct, ...PROCESSES.filter((process) => process.smaps.includes('ProtectionKey:')).slice(0, 4).map((process) => process.smaps)];
+    expect(texts.length).toBeGreaterThan(2);
+    // A kept plain value after one not kept (ProtectionKey after THPeligible) checks the slots.
+    for (const fields of [['Rss', 'THPeligible', 'Swap'], ['Pss', 'ProtectionKey']]) {
+      const keep = (mapping: ReturnType<typeof parseSmaps>[number]) => ({
+        ...mapping,
+        kB: new Map([...mapping.kB].filter(([key]) => fields.includes(key))),
+        values: new Map([...mapping.values].filter(([key]) => fields.includes(key))),
+      });
+      for (const text of texts) {
+        const expected = parseSmaps(text).map(keep);
+        expect(allMappings(fedInBlocks(text, [], null, fields))).toEqual(expected);
+        expect(allMappings(fedInBlocks(text, cutsOf(text.length, 2, 50), null, fields))).toEqual(expected);
+      }
+    }
+  });
+
   it('applies a header filter as the -A rule does (skip, then stop)', () => {
     const text = PROCESSES.find((process) => process.name.startsWith('bash/'))!.smaps;
     const all = parseSmaps(text);
@@ -151,12 +176,12 @@ describe('the extension modes over the store', () => {
     const summary = summarize(mappings, stat.startStack);
     // --summary alone keeps only the fields it reads.
     const lean = storeSmaps(process.smaps, null);
-    const leanSummary = new SmapsStore(null, SUMMARY_FIELDS);
-    leanSummary.feed(process.smaps);
-    leanSummary.end();
-    const builder = new SummaryBuilder();
-    classifyStore(leanSummary, stat.startStack, [], (view, mappingClass) => builder.add(view.mapping, mappingClass));
-    expect(builder.result()).toEqual(summary);
+    for (const cuts of [[], cutsOf(process.smaps.length, 9, 300)]) {
+      const leanSummary = fedInBlocks(process.smaps, cuts, null, SUMMARY_FIELDS);
+      const builder = new SummaryBuilder();
+      classifyStore(leanSummary, stat.startStack, [], (view, mappingClass) => builder.add(view.mapping, mappingClass));
+      expect(builder.result()).toEqual(summary);
+    }
     let expected = '';
     writeJsonProcess({ record, mappings }, [], undefined, (text) => (expected += text));
     let actual = '';
