@@ -180,7 +180,7 @@ export function totalsOf(mappings: readonly DetailedMapping[]): JsonTotals {
   return { mappings: mappings.length, kB };
 }
 
-function identity(record: ProcessRecord): Pick<JsonProcess, 'pid' | 'tgid' | 'comm' | 'command' | 'cmdline'> {
+export function jsonIdentity(record: ProcessRecord): Pick<JsonProcess, 'pid' | 'tgid' | 'comm' | 'command' | 'cmdline'> {
   return {
     pid: record.pid,
     tgid: record.tgid,
@@ -195,7 +195,7 @@ export function jsonProcess(snapshot: ProcessSnapshot, rules: readonly Rule[] = 
   const startStack = snapshot.record.stat.startStack;
   const classes = classifyMappings(snapshot.mappings, startStack, rules);
   return {
-    ...identity(snapshot.record),
+    ...jsonIdentity(snapshot.record),
     mappings: snapshot.mappings.map((mapping, i) => ({
       ...jsonMapping(mapping, startStack),
       category: classes[i]!.category,
@@ -220,7 +220,7 @@ export function writeJsonProcess(
   const startStack = snapshot.record.stat.startStack;
   const mappings = snapshot.mappings;
   const classes = classifyMappings(mappings, startStack, rules);
-  const shell: JsonProcess = { ...identity(snapshot.record), mappings: [], totals: totalsOf(mappings) };
+  const shell: JsonProcess = { ...jsonIdentity(snapshot.record), mappings: [], totals: totalsOf(mappings) };
   if (summary !== undefined) shell.summary = summary;
   const text = serialize(shell, 2);
   // Members of an entry are indented by 6; a quote inside a string is escaped.
@@ -248,7 +248,7 @@ export function jsonEntry(input: JsonEntryInput, rules: readonly Rule[] = []): J
     return { pid: input.pid, error: { code: 'not_found', message: 'no such process' } };
   }
   return {
-    ...identity(input.record),
+    ...jsonIdentity(input.record),
     error: {
       code: 'unreadable',
       errno: input.errno,
@@ -292,7 +292,7 @@ export function jsonDocumentPieces(version: string): { head: string; entry: (ent
 
 const INLINE_DEPTH = 4;
 
-function serialize(value: unknown, depth: number, inlineParent = false): string {
+export function serialize(value: unknown, depth: number, inlineParent = false): string {
   if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   const isArray = Array.isArray(value);

@@ -10,9 +10,11 @@
 import { U64, add } from '../parse/u64.js';
 import { ProcessSnapshot, commandOf, decodeBytes } from './json.js';
 import type { MappingKind } from '../model/kind.js';
-import type { SmapsMapping } from '../parse/smaps.js';
+import type { SmapsRecord } from '../parse/smaps.js';
 import { CATEGORY_ORDER, Category, Rule } from '../model/rules.js';
-import { Accounting, MappingClass, PssSplit, Usage, UsageSums, accountingOf, classifyMappings, mapCountWarning } from '../model/classify.js';
+import {
+  Accounting, AccountingSums, MappingClass, PssSplit, Usage, UsageAmounts, UsageSums, classifyMappings, mapCountWarning, usageAmounts,
+} from '../model/classify.js';
 
 export type { Category } from '../model/rules.js';
 export type { Usage } from '../model/classify.js';
@@ -58,27 +60,44 @@ function byRss<T extends Usage>(label: (row: T) => string): (a: T, b: T) => numb
 }
 
 /** The breakdown of one process's mappings (sorted by RSS, largest first). */
-export function summarize(mappings: readonly SmapsMapping[], startStack: U64, input: SummaryInput = {}): ProcessSummary {
+export function summarize(mappings: readonly SmapsRecord[], startStack: U64, input: SummaryInput = {}): ProcessSummary {
   const classes = input.classes ?? classifyMappings(mappings, startStack, input.rules);
-  const categories = new Map<Category, UsageSums>();
-  const objects = new Map<string, { kind: MappingKind; category: Category; sums: UsageSums }>();
-  const total = new UsageSums();
-  mappings.forEach((mapping, i) => {
-    const { category, object, kind } = classes[i]!;
-    let sums = categories.get(category);
-    if (!sums) categories.set(category, (sums = new UsageSums()));
-    sums.add(mapping);
-    let entry = objects.get(object);
-    if (!entry) objects.set(object, (entry = { kind, category, sums: new UsageSums() }));
-    entry.sums.add(mapping);
-    total.add(mapping);
-  });
-  return {
-    categories: [...categories].map(([category, sums]) => ({ category, ...sums.usage() })).sort(byRss((row) => row.category)),
-    objects: [...objects].map(([object, { kind, category, sums }]) => ({ object, kind, category, ...sums.usage() })).sort(byRss((row) => row.object)),
-    total: total.usage(),
-    accounting: accountingOf(mappings, classes, input),
-  };
+  const builder = new SummaryBuilder();
+  mappings.forEach((mapping, i) => builder.add(mapping, classes[i]!));
+  return builder.result(input);
+}
+
+/** summarize() as running sums: mappings are added one at a time, with their classes. */
+export class SummaryBuilder {
+  private readonly categories = new Map<Category, UsageSums>();
+  private readonly objects = new Map<string, { kind: MappingKind; category: Category; sums: UsageSums }>();
+  private readonly total = new UsageSums();
+  private readonly accounting = new AccountingSums();
+
+  /** Add a mapping; returns its amounts, for other sums to reuse. */
+  add(mapping: SmapsRecord, mappingClass: MappingClass): UsageAmounts {
+    const { category, object, kind } = mappingClass;
+    const amounts = usageAmounts(mapping);
+    let sums = this.categories.get(category);
+    if (!sums) this.categories.set(category, (sums = new UsageSums()));
+    sums.addAmounts(amounts);
+    let entry = this.objects.get(object);
+    if (!entry) this.objects.set(object, (entry = { kind, category, sums: new UsageSums() }));
+    entry.sums.addAmounts(amounts);
+    this.total.addAmounts(amounts);
+    this.accounting.add(mapping, kind);
+    return amounts;
+  }
+
+  /** The summary (pss and maxMapCount, when given, go to the accounting). */
+  result(extra: { pss?: PssSplit; maxMapCount?: number } = {}): ProcessSummary {
+    return {
+      categories: [...this.categories].map(([category, sums]) => ({ category, ...sums.usage() })).sort(byRss((row) => row.category)),
+      objects: [...this.objects].map(([object, { kind, category, sums }]) => ({ object, kind, category, ...sums.usage() })).sort(byRss((row) => row.object)),
+      total: this.total.usage(),
+      accounting: this.accounting.result(extra),
+    };
+  }
 }
 
 /**
@@ -91,15 +110,21 @@ export class CombinedSummary {
   processes = 0;
 
   /** Add one process's mappings, with their classes when already known. */
-  add(mappings: readonly SmapsMapping[], startStack: U64, input: SummaryInput = {}): void {
+  add(mappings: readonly SmapsRecord[], startStack: U64, input: SummaryInput = {}): void {
     const classes = input.classes ?? classifyMappings(mappings, startStack, input.rules);
-    mappings.forEach((mapping, i) => {
-      const category = classes[i]!.category;
-      let sums = this.categories.get(category);
-      if (!sums) this.categories.set(category, (sums = new UsageSums()));
-      sums.add(mapping);
-      this.total.add(mapping);
-    });
+    mappings.forEach((mapping, i) => this.addAmounts(usageAmounts(mapping), classes[i]!.category));
+    this.processes++;
+  }
+
+  /** Add one mapping of the process being read (addProcess() counts the process). */
+  addAmounts(amounts: UsageAmounts, category: Category): void {
+    let sums = this.categories.get(category);
+    if (!sums) this.categories.set(category, (sums = new UsageSums()));
+    sums.addAmounts(amounts);
+    this.total.addAmounts(amounts);
+  }
+
+  addProcess(): void {
     this.processes++;
   }
 

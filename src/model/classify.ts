@@ -10,7 +10,8 @@
  * Every mapping gets exactly one category, so the categories add up to the
  * totals pmap -x and -X print.
  */
-import type { SmapsMapping } from '../parse/smaps.js';
+import type { SmapsRecord } from '../parse/smaps.js';
+import type { SmapsStore, StoredMapping } from '../parse/smaps-store.js';
 import { U64, add, shr10, sub, toBig, normalize } from '../parse/u64.js';
 import { MappingKind, mappingKind } from './kind.js';
 import { BUILTIN_RULES, Category, MappingView, Rule, RuleContext, labelOf, ruleMatches } from './rules.js';
@@ -35,12 +36,15 @@ const V8_IMAGE = /\/(?:node|nodejs|d8|chrome|electron)$|\/libnode\.so[.0-9]*$/;
 const GO_FIRST_ARENA = 0xc000000000;
 const GO_ARENA_BYTES = 64 * 1024 * 1024;
 
-/** Does the anonymous memory from views[i] on run without a hole to a 64 MiB boundary? */
-function goArenaRun(views: readonly MappingView[], i: number): boolean {
-  for (let j = i; j < views.length && views[j]!.kind === 'anon'; j++) {
-    const end = toNumber(views[j]!.mapping.end);
+/** Does the anonymous memory from mapping i on run without a hole to a 64 MiB boundary? */
+function goArenaRun(count: number, viewAt: (i: number) => MappingView, i: number): boolean {
+  let view = viewAt(i);
+  for (let j = i; j < count && view.kind === 'anon'; j++) {
+    const end = toNumber(view.mapping.end);
     if (end % GO_ARENA_BYTES === 0) return true;
-    if (j + 1 < views.length && toNumber(views[j + 1]!.mapping.start) !== end) return false;
+    if (j + 1 >= count) break;
+    view = viewAt(j + 1);
+    if (toNumber(view.mapping.start) !== end) return false;
   }
   return false;
 }
@@ -49,13 +53,18 @@ function toNumber(value: U64): number {
   return typeof value === 'bigint' ? Number(value) : value;
 }
 
-function view(mapping: SmapsMapping, startStack: U64): MappingView {
-  return {
-    mapping,
-    kind: mappingKind(mapping, startStack),
-    sizeKB: toNumber(shr10(sub(mapping.end, mapping.start))),
-    rssKB: toNumber(mapping.kB.get('Rss') ?? 0),
-  };
+/** What the rules look at of one mapping. */
+export function mappingView(mapping: SmapsRecord, startStack: U64): MappingView {
+  return refreshView({ mapping, kind: 'anon', sizeKB: 0, rssKB: 0 }, startStack);
+}
+
+/** Work out a view's kind and sizes again (its mapping was refilled). */
+function refreshView(view: MappingView, startStack: U64): MappingView {
+  const mapping = view.mapping;
+  view.kind = mappingKind(mapping, startStack);
+  view.sizeKB = toNumber(shr10(sub(mapping.end, mapping.start)));
+  view.rssKB = toNumber(mapping.kB.get('Rss') ?? 0);
+  return view;
 }
 
 function objectFor(rule: Rule, context: RuleContext, label: string): string {
@@ -77,44 +86,124 @@ function rulesByKind(rules: readonly Rule[]): (kind: MappingKind) => readonly Ru
   };
 }
 
+/** What the whole process tells every rule (RuleContext's jvm, v8, go and images). */
+export type ProcessTraits = Pick<RuleContext, 'jvm' | 'v8' | 'go' | 'images'>;
+
+/**
+ * The traits of a process from all its mappings (viewAt(i) for i below
+ * count, in order). Each view is read before the next viewAt() call, so
+ * viewAt may hand out one object refilled.
+ */
+export function processTraits(count: number, viewAt: (i: number) => MappingView): ProcessTraits {
+  const images = new Set<string>();
+  let jvm = false;
+  let v8 = false;
+  let go = false;
+  for (let i = 0; i < count; i++) {
+    const { mapping, kind } = viewAt(i);
+    if ((kind === 'file' || kind === 'deleted') && mapping.perms[2] === 'x') images.add(mapping.name);
+    if (JVM_LIBRARY.test(mapping.name)) jvm = true;
+    if (V8_IMAGE.test(mapping.name)) v8 = true;
+    if (kind === 'anon' && toNumber(mapping.start) === GO_FIRST_ARENA) go = goArenaRun(count, viewAt, i);
+  }
+  return { images, jvm, v8, go };
+}
+
+const NO_FIELDS = { get: (): undefined => undefined };
+
+/**
+ * processTraits()' views of a store's mappings: one object refilled from
+ * the columns (the traits read only kind, name, perms, start and end).
+ */
+function storeHeaderViews(store: SmapsStore, startStack: U64): (i: number) => MappingView {
+  const mapping: SmapsRecord = { start: 0, end: 0, perms: '', offset: 0, devMajor: 0, devMinor: 0, inode: 0, name: '', kB: NO_FIELDS };
+  const view: MappingView = { mapping, kind: 'anon', sizeKB: 0, rssKB: 0 };
+  return (i) => {
+    mapping.start = store.starts[i]!;
+    mapping.end = store.ends[i]!;
+    mapping.perms = store.perms[i]!;
+    mapping.devMajor = store.devMajors[i]!;
+    mapping.name = store.names[i]!;
+    view.kind = mappingKind(mapping, startStack);
+    return view;
+  };
+}
+
+/**
+ * Classifies one mapping at a time once the process's traits are known: a
+ * rule sees only the mapping and the ones just before and after it in the
+ * list, so a caller may keep just that window (user rules, when given, are
+ * tried before the built-in ones).
+ */
+export class Classifier {
+  private readonly rulesFor: (kind: MappingKind) => readonly Rule[];
+
+  constructor(private readonly traits: ProcessTraits, userRules: readonly Rule[] = []) {
+    this.rulesFor = rulesByKind(userRules.length > 0 ? [...userRules, ...BUILTIN_RULES] : BUILTIN_RULES);
+  }
+
+  classify(self: MappingView, previous: MappingView | undefined, next: MappingView | undefined): MappingClass {
+    const context: RuleContext = {
+      self,
+      below: previous && previous.mapping.end === self.mapping.start ? previous : null,
+      above: next && next.mapping.start === self.mapping.end ? next : null,
+      jvm: this.traits.jvm,
+      v8: this.traits.v8,
+      go: this.traits.go,
+      images: this.traits.images,
+    };
+    // The last built-in rule matches everything.
+    const rules = this.rulesFor(self.kind);
+    let at = 0;
+    while (!ruleMatches(rules[at]!, context)) at++;
+    const rule = rules[at]!;
+    const label = labelOf(rule, context);
+    return { category: rule.category, label, object: objectFor(rule, context, label), rule: rule.id, kind: self.kind };
+  }
+}
+
 /**
  * The class of every mapping (same order as given). User rules, when
  * given, are tried before the built-in ones.
  */
 export function classifyMappings(
-  mappings: readonly SmapsMapping[],
+  mappings: readonly SmapsRecord[],
   startStack: U64,
   userRules: readonly Rule[] = [],
 ): MappingClass[] {
-  const views = mappings.map((mapping) => view(mapping, startStack));
-  const images = new Set<string>();
-  let jvm = false;
-  let v8 = false;
-  let go = false;
-  views.forEach(({ mapping, kind }, i) => {
-    if (kind === 'anon' && toNumber(mapping.start) === GO_FIRST_ARENA) go = goArenaRun(views, i);
-    if ((kind === 'file' || kind === 'deleted') && mapping.perms[2] === 'x') images.add(mapping.name);
-    if (JVM_LIBRARY.test(mapping.name)) jvm = true;
-    if (V8_IMAGE.test(mapping.name)) v8 = true;
-  });
-  const rulesFor = rulesByKind(userRules.length > 0 ? [...userRules, ...BUILTIN_RULES] : BUILTIN_RULES);
-  return views.map((self, i) => {
-    const previous = views[i - 1];
-    const next = views[i + 1];
-    const context: RuleContext = {
-      self,
-      below: previous && previous.mapping.end === self.mapping.start ? previous : null,
-      above: next && next.mapping.start === self.mapping.end ? next : null,
-      jvm,
-      v8,
-      go,
-      images,
-    };
-    // The last built-in rule matches everything.
-    const rule = rulesFor(self.kind).find((candidate) => ruleMatches(candidate, context))!;
-    const label = labelOf(rule, context);
-    return { category: rule.category, label, object: objectFor(rule, context, label), rule: rule.id, kind: self.kind };
-  });
+  const views = mappings.map((mapping) => mappingView(mapping, startStack));
+  const classifier = new Classifier(processTraits(views.length, (i) => views[i]!), userRules);
+  return views.map((self, i) => classifier.classify(self, views[i - 1], views[i + 1]));
+}
+
+/**
+ * Classify the mappings of a compact store in order, keeping only the
+ * window the rules look at; each(view, class) gets every mapping's view
+ * (view.mapping is a record read from the store) and class. The window is
+ * three views refilled in turn: a view is good only during its call.
+ */
+export function classifyStore(
+  store: SmapsStore,
+  startStack: U64,
+  userRules: readonly Rule[],
+  each: (view: MappingView, mappingClass: MappingClass) => void,
+): void {
+  const count = store.length;
+  const window = count > 0 ? [0, 1, 2].map(() => mappingView(store.record(0), startStack)) : [];
+  const viewAt = (i: number): MappingView => {
+    const view = window[i % 3]!;
+    store.refill(view.mapping as StoredMapping, i);
+    return refreshView(view, startStack);
+  };
+  const classifier = new Classifier(processTraits(count, storeHeaderViews(store, startStack)), userRules);
+  let previous: MappingView | undefined;
+  let self = count > 0 ? viewAt(0) : undefined;
+  for (let i = 0; i < count; i++) {
+    const next = i + 1 < count ? viewAt(i + 1) : undefined;
+    each(self!, classifier.classify(self!, previous, next));
+    previous = self;
+    self = next;
+  }
 }
 
 export interface Usage {
@@ -130,6 +219,37 @@ export interface Usage {
   mappings: number;
 }
 
+/**
+ * The smaps fields the classifier, UsageSums and AccountingSums read: a
+ * store for --summary alone keeps only these (a test keeps the list whole).
+ */
+export const SUMMARY_FIELDS: readonly string[] = [
+  'Rss', 'Pss', 'Private_Clean', 'Private_Dirty', 'Shared_Clean', 'Shared_Dirty', 'Swap', 'SwapPss',
+  'Anonymous', 'AnonHugePages', 'Private_Hugetlb', 'Shared_Hugetlb',
+];
+
+/** What one mapping adds to UsageSums (its size in bytes). */
+export interface UsageAmounts {
+  bytes: U64;
+  rss: U64;
+  pss: U64;
+  private: U64;
+  shared: U64;
+  swap: U64;
+}
+
+export function usageAmounts(mapping: SmapsRecord): UsageAmounts {
+  const field = (key: string): U64 => mapping.kB.get(key) ?? 0;
+  return {
+    bytes: sub(mapping.end, mapping.start),
+    rss: field('Rss'),
+    pss: field('Pss'),
+    private: add(field('Private_Clean'), field('Private_Dirty')),
+    shared: add(field('Shared_Clean'), field('Shared_Dirty')),
+    swap: field('Swap'),
+  };
+}
+
 /** Running sums as pmap totals them; sizes kept in bytes until the end. */
 export class UsageSums {
   bytes: U64 = 0;
@@ -140,14 +260,18 @@ export class UsageSums {
   swap: U64 = 0;
   mappings = 0;
 
-  add(mapping: SmapsMapping): void {
-    const field = (key: string): U64 => mapping.kB.get(key) ?? 0;
-    this.bytes = add(this.bytes, sub(mapping.end, mapping.start));
-    this.rss = add(this.rss, field('Rss'));
-    this.pss = add(this.pss, field('Pss'));
-    this.private = add(this.private, add(field('Private_Clean'), field('Private_Dirty')));
-    this.shared = add(this.shared, add(field('Shared_Clean'), field('Shared_Dirty')));
-    this.swap = add(this.swap, field('Swap'));
+  add(mapping: SmapsRecord): void {
+    this.addAmounts(usageAmounts(mapping));
+  }
+
+  /** Add a mapping's amounts (usageAmounts()), read once for several sums. */
+  addAmounts(amounts: UsageAmounts): void {
+    this.bytes = add(this.bytes, amounts.bytes);
+    this.rss = add(this.rss, amounts.rss);
+    this.pss = add(this.pss, amounts.pss);
+    this.private = add(this.private, amounts.private);
+    this.shared = add(this.shared, amounts.shared);
+    this.swap = add(this.swap, amounts.swap);
     this.mappings++;
   }
 
@@ -189,53 +313,72 @@ export interface Accounting {
 
 const SHMEM_KINDS: ReadonlySet<MappingKind> = new Set(['shm', 'memfd', 'anon_shared']);
 
+function isZero(value: U64): boolean {
+  return value === 0 || value === 0n;
+}
+
+// Numbers and bigints compare exactly with each other (no conversion needed).
 function clampSub(a: U64, b: U64): U64 {
-  return toBig(a) > toBig(b) ? sub(a, b) : 0;
+  return a > b ? sub(a, b) : 0;
 }
 
 /** The accounting over mappings and their classes (classifyMappings' output). */
 export function accountingOf(
-  mappings: readonly SmapsMapping[],
+  mappings: readonly SmapsRecord[],
   classes: readonly MappingClass[],
   extra: { pss?: PssSplit; maxMapCount?: number } = {},
 ): Accounting {
-  let reservedBytes: U64 = 0;
-  let totalBytes: U64 = 0;
-  const rss: PssSplit = { anon: 0, file: 0, shmem: 0 };
-  let swap: U64 = 0;
-  let swapPss: U64 = 0;
-  let thp: U64 = 0;
-  let hugetlb: U64 = 0;
-  mappings.forEach((mapping, i) => {
+  const sums = new AccountingSums();
+  mappings.forEach((mapping, i) => sums.add(mapping, classes[i]!.kind));
+  return sums.result(extra);
+}
+
+/** accountingOf() as running sums, a mapping at a time. */
+export class AccountingSums {
+  private reservedBytes: U64 = 0;
+  private totalBytes: U64 = 0;
+  private readonly rss: PssSplit = { anon: 0, file: 0, shmem: 0 };
+  private swap: U64 = 0;
+  private swapPss: U64 = 0;
+  private thp: U64 = 0;
+  private hugetlb: U64 = 0;
+  private mappings = 0;
+
+  add(mapping: SmapsRecord, kind: MappingKind): void {
     const field = (key: string): U64 => mapping.kB.get(key) ?? 0;
     const bytes = sub(mapping.end, mapping.start);
-    totalBytes = add(totalBytes, bytes);
+    this.totalBytes = add(this.totalBytes, bytes);
     const resident = field('Rss');
-    if (mapping.perms.startsWith('---') && toBig(resident) === 0n && toBig(field('Swap')) === 0n) {
-      reservedBytes = add(reservedBytes, bytes);
+    if (mapping.perms.startsWith('---') && isZero(resident) && isZero(field('Swap'))) {
+      this.reservedBytes = add(this.reservedBytes, bytes);
     }
-    const kind = classes[i]!.kind;
     const shmem = SHMEM_KINDS.has(kind) || mapping.name.startsWith('/dev/shm/') ? resident : 0;
     const anonGuess = kind === 'anon' || kind === 'anon_named' || kind === 'heap' || kind === 'stack' ? resident : 0;
     const anonField = mapping.kB.get('Anonymous') ?? anonGuess;
-    const anon = toBig(anonField) < toBig(clampSub(resident, shmem)) ? anonField : clampSub(resident, shmem);
+    const nonShmem = clampSub(resident, shmem);
+    const anon = anonField < nonShmem ? anonField : nonShmem;
+    const rss = this.rss;
     rss.shmem = add(rss.shmem, shmem);
     rss.anon = add(rss.anon, anon);
-    rss.file = add(rss.file, clampSub(clampSub(resident, shmem), anon));
-    swap = add(swap, field('Swap'));
-    swapPss = add(swapPss, field('SwapPss'));
-    thp = add(thp, field('AnonHugePages'));
-    hugetlb = add(hugetlb, add(field('Private_Hugetlb'), field('Shared_Hugetlb')));
-  });
-  const reserved = shr10(reservedBytes);
-  const accounting: Accounting = {
-    reserved,
-    committed: normalize(toBig(shr10(totalBytes)) - toBig(reserved)),
-    rss, swap, swapPss, thp, hugetlb, mappings: mappings.length,
-  };
-  if (extra.pss) accounting.pss = extra.pss;
-  if (extra.maxMapCount !== undefined) accounting.maxMapCount = extra.maxMapCount;
-  return accounting;
+    rss.file = add(rss.file, clampSub(nonShmem, anon));
+    this.swap = add(this.swap, field('Swap'));
+    this.swapPss = add(this.swapPss, field('SwapPss'));
+    this.thp = add(this.thp, field('AnonHugePages'));
+    this.hugetlb = add(this.hugetlb, add(field('Private_Hugetlb'), field('Shared_Hugetlb')));
+    this.mappings++;
+  }
+
+  result(extra: { pss?: PssSplit; maxMapCount?: number } = {}): Accounting {
+    const reserved = shr10(this.reservedBytes);
+    const accounting: Accounting = {
+      reserved,
+      committed: normalize(toBig(shr10(this.totalBytes)) - toBig(reserved)),
+      rss: { ...this.rss }, swap: this.swap, swapPss: this.swapPss, thp: this.thp, hugetlb: this.hugetlb, mappings: this.mappings,
+    };
+    if (extra.pss) accounting.pss = extra.pss;
+    if (extra.maxMapCount !== undefined) accounting.maxMapCount = extra.maxMapCount;
+    return accounting;
+  }
 }
 
 /** Past this share of vm.max_map_count a process is warned about. */

@@ -9,7 +9,7 @@
  * Runtime rules say how they were checked on a real process; all of them
  * fall through to the generic rules when their runtime is absent.
  */
-import type { SmapsMapping } from '../parse/smaps.js';
+import type { SmapsRecord } from '../parse/smaps.js';
 import type { U64 } from '../parse/u64.js';
 import type { MappingKind } from './kind.js';
 
@@ -24,7 +24,7 @@ export type Category = string;
 
 /** One mapping with what the rules may look at. */
 export interface MappingView {
-  mapping: SmapsMapping;
+  mapping: SmapsRecord;
   kind: MappingKind;
   /** Size in kB (exact for any mapping a process can hold). */
   sizeKB: number;
@@ -231,6 +231,7 @@ function permsMatch(pattern: string, perms: string): boolean {
 /** The rule's label for a mapping it matched. */
 export function labelOf(rule: Rule, context: RuleContext): string {
   if (typeof rule.label === 'function') return rule.label(context);
+  if (rule.label.indexOf('{') < 0 && rule.label.indexOf('$') < 0) return rule.label;
   const name = context.self.mapping.name;
   const groups = rule.name?.exec(name) ?? [];
   return rule.label.replace(/\{name\}|\$([1-9])/g, (_token, group?: string) =>

@@ -2,9 +2,8 @@
  * Parsing of /proc/PID/smaps into a typed per-mapping model for the
  * extensions and the library API.
  */
-import { cStringEnds, decimalValue } from './cscan.js';
-import { MapsEntry, isMappingHeader, parseMapsEntries } from './maps.js';
-import { isFieldName, newFieldLine, scanFieldLine } from './smaps-line.js';
+import type { MapsEntry } from './maps.js';
+import { SmapsStore, storeSmaps } from './smaps-store.js';
 import { U64 } from './u64.js';
 
 /**
@@ -22,38 +21,44 @@ export interface SmapsMapping extends MapsEntry {
 }
 
 /**
+ * What the classifier and the sums read of a mapping: an SmapsMapping, or a
+ * record of the compact store (smaps-store.ts) whose kB only looks fields up.
+ */
+export interface SmapsRecord extends MapsEntry {
+  kB: { get(key: string): U64 | undefined };
+  vmFlags?: readonly string[];
+}
+
+/**
  * Parse smaps (or maps, giving mappings without fields) keeping every field
  * whatever its length, unlike pmap's 20-character "%20[^:]" scan. Values too
  * large for 64 bits saturate, as strtoull() makes them in pmap. A line is
  * read up to a NUL byte, as C reads it; key lines before any mapping are
- * ignored.
+ * ignored. The line rules live in the compact store (smaps-store.ts).
  */
 export function parseSmaps(text: string): SmapsMapping[] {
+  const store = storeSmaps(text);
   const mappings: SmapsMapping[] = [];
-  let current: SmapsMapping | null = null;
-  const lineEndOf = cStringEnds(text);
-  const field = newFieldLine();
-  for (let pos = 0; pos < text.length; ) {
-    const newline = text.indexOf('\n', pos);
-    const lineEnd = newline < 0 ? text.length : newline;
-    const line = text.slice(pos, lineEndOf(pos, lineEnd));
-    pos = lineEnd + 1;
-    if (isMappingHeader(line)) {
-      const [entry] = parseMapsEntries(line);
-      current = entry ? { ...entry, kB: new Map(), values: new Map() } : null;
-      if (current) mappings.push(current);
-      continue;
-    }
-    if (!current) continue;
-    if (line.startsWith('VmFlags:')) {
-      current.vmFlags = line.slice(8).trim().split(/\s+/).filter(Boolean);
-      continue;
-    }
-    // "Name: N kB" or "Name: N" and nothing more, with a name of any length.
-    const count = scanFieldLine(line, 0, line.length, Infinity, Infinity, field);
-    if (count !== 2 || field.next !== line.length || !isFieldName(line, 0, field.keyEnd)) continue;
-    const value = decimalValue(line, field.valueStart, field.valueEnd);
-    (field.kB ? current.kB : current.values).set(line.slice(0, field.keyEnd), value);
-  }
+  for (let i = 0; i < store.length; i++) mappings.push(mappingOf(store, i));
   return mappings;
+}
+
+/** Mapping i of a store as the full model (its own Maps and VmFlags list). */
+export function mappingOf(store: SmapsStore, i: number): SmapsMapping {
+  const layout = store.layouts[i]!;
+  const base = store.valueStarts[i]!;
+  const kB = new Map<string, U64>();
+  const values = new Map<string, U64>();
+  layout.keys.forEach((key, at) => {
+    const slot = layout.slots[at]!;
+    if (slot >= 0) (layout.isKB[at] ? kB : values).set(key, store.values.get(base + slot));
+  });
+  const mapping: SmapsMapping = {
+    start: store.starts[i]!, end: store.ends[i]!, perms: store.perms[i]!, offset: store.offsets[i]!,
+    devMajor: store.devMajors[i]!, devMinor: store.devMinors[i]!, inode: store.inodes[i]!, name: store.names[i]!,
+    kB, values,
+  };
+  const flags = store.vmFlagsOf(i);
+  if (flags) mapping.vmFlags = [...flags];
+  return mapping;
 }
