@@ -203,7 +203,7 @@ function printBasic(context: PrintContext, record: ProcessRecord, carry: BasicCa
     // Without colour or -A: bytes in, bytes out.
     const sink = (data: Uint8Array): void => output.writeBytes(data);
     const bytes = mode === 'extended' ? new ExtendedBytes(formatter, formatter.options, sink) : new BasicBytes(formatter, formatter.options, sink);
-    const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof));
+    const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof), mode === 'extended');
     if (!read.ok) return null;
     bytes.end();
   } else {

@@ -29,6 +29,8 @@ const ROW_MAX = 1200;
 /** pmap's mapbuf: a kept mapping line is at most 1022 bytes and its newline. */
 const MAPBUF_SIZE = 1024;
 const NO_OFFSET = Number.POSITIVE_INFINITY;
+/** fgets(mapbuf, 1024, ...) reads a long line in pieces of 1023 bytes. */
+const FGETS_CHUNK = MAPBUF_SIZE - 1;
 
 export class ExtendedBytes {
   private readonly out = Buffer.allocUnsafe(OUT_BYTES);
@@ -84,13 +86,15 @@ export class ExtendedBytes {
         }
       }
       // The exact path, for one whole line (however many fgets() chunks).
-      let nl = bytes.indexOf(0x0a, pos);
-      if (nl < 0) {
-        if (!eof) break;
-        nl = length - 1;
+      let next = bytes.indexOf(0x0a, pos) + 1;
+      if (next === 0) {
+        // No newline yet: hand on whole fgets() chunks, which pmap reads as
+        // lines of their own, so a line of any length takes bounded memory.
+        next = eof ? length : length - ((length - pos) % FGETS_CHUNK);
+        if (next === pos) break;
       }
-      if (this.exact(bytes, pos, nl + 1)) return length;
-      pos = nl + 1;
+      if (this.exact(bytes, pos, next)) return length;
+      pos = next;
     }
     return pos;
   }

@@ -6,6 +6,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ReadAhead } from './read-ahead.js';
 
 export const DEFAULT_PROC_ROOT = '/proc';
 
@@ -170,18 +171,30 @@ export function scanFile2str(
 const EMPTY = Buffer.alloc(0);
 
 /**
+ * streamBytes(readAhead): a file this big (about 350 smaps entries) gets a
+ * reading thread (proc/read-ahead.ts), before the first block is scanned;
+ * until it is ready (some 25 ms), up to
+ * READ_AHEAD_BOOT_MAX bytes are read ahead of scanning them.
+ */
+const READ_AHEAD_AFTER = 256 * 1024;
+const READ_AHEAD_BOOT_MAX = 16 * 1000 * 1000;
+
+/**
  * Read a file to EOF as bytes, for consumers that scan lines themselves:
  * onBlock gets a view of the unconsumed bytes (eof says no more will come)
  * and returns how many it consumed (whole lines); the rest is kept for the
  * next call. A read error after a successful open ends the file there.
- * (Added for the byte path of the plain modes, format/basic-bytes.ts.)
+ * (Added for the byte path of the plain modes, format/basic-bytes.ts.) With
+ * readAhead, a file past READ_AHEAD_AFTER bytes is read on a second thread.
  */
-export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean) => number): ReadOutcome {
+export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean) => number, readAhead = false): ReadOutcome {
   const opened = openForReading(path);
   if (typeof opened === 'string') return { ok: false, code: opened };
   const fd = opened;
   let buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   let filled = 0;
+  let total = 0;
+  let ahead: ReadAhead | null = null;
   try {
     for (;;) {
       if (filled === buffer.length) {
@@ -189,17 +202,27 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
         buffer.copy(larger, 0, 0, filled);
         buffer = larger;
       }
-      const got = readOrEnd(fd, buffer, filled, buffer.length - filled);
+      const got = ahead?.takeOverIfReady()
+        ? ahead.read(buffer, filled, buffer.length - filled)
+        : readOrEnd(fd, buffer, filled, buffer.length - filled);
       if (got <= 0) break;
       filled += got;
-      // The kernel hands out about a page per read: scan only when the
-      // buffer is mostly full, so a block is many lines.
-      if (buffer.length - filled > 4096) continue;
+      total += got;
+      if (readAhead && ahead === null && total >= READ_AHEAD_AFTER) {
+        ahead = ReadAhead.start(fd);
+        readAhead = ahead !== null;
+      }
+      // The kernel hands out about a page per read: scan only when a
+      // block's worth has come (or the buffer is full), so a block is many
+      // lines; while a reading thread starts up, just read on.
+      const booting = ahead !== null && !ahead.reading && filled < READ_AHEAD_BOOT_MAX;
+      if (booting || (filled < BLOCK_BYTES - 4096 && buffer.length - filled > 4096)) continue;
       const used = onBlock(buffer.subarray(0, filled), false);
       buffer.copy(buffer, 0, used, filled);
       filled -= used;
     }
   } finally {
+    ahead?.stop();
     closeSync(fd);
   }
   if (filled > 0) onBlock(buffer.subarray(0, filled), true);
@@ -245,8 +268,8 @@ export class ProcFS {
   }
 
   /** Stream PID/FILE as bytes (see streamBytes). */
-  streamProcessFileBytes(pid: string, file: string, onBlock: (bytes: Buffer, eof: boolean) => number): ReadOutcome {
-    return streamBytes(this.path(pid, file), onBlock);
+  streamProcessFileBytes(pid: string, file: string, onBlock: (bytes: Buffer, eof: boolean) => number, readAhead = false): ReadOutcome {
+    return streamBytes(this.path(pid, file), onBlock, readAhead);
   }
 
   /** Read PID/FILE as libproc2's file2str() does, in bounded pieces (see scanFile2str). */

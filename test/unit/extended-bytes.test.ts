@@ -75,7 +75,12 @@ const TEXTS: Record<string, string> = {
   'key line at 1022 bytes': record(LIB).replace('Size:', keyOfLength(1022) + 'Size:'),
   'key line at 1023 bytes': record(LIB).replace('Size:', keyOfLength(1023) + 'Size:'),
   'key line at 1024 bytes': record(LIB).replace('Size:', keyOfLength(1024) + 'Size:'),
-  'split key line that looks like Swap': record(LIB).replace('Size:', 'Size:' + ' '.repeat(1017) + 'Swap: 7 kB\nSize:'),
+  // fgets() cuts these after 1023 bytes; pmap reads the rest as a line.
+  'split key line whose rest is a Swap line': record(LIB).replace('Size:', 'Size:' + ' '.repeat(1018) + 'Swap: 7 kB\nSize:'),
+  'split key line whose rest is a mapping line': record(LIB).replace('Size:', 'Size:' + ' '.repeat(1018) + ANON + '\nSize:'),
+  'split key line, one byte short': record(LIB).replace('Size:', 'Size:' + ' '.repeat(1017) + 'Swap: 7 kB\nSize:'),
+  'a 5000-byte name': record(head('7f0a1c000000', '7f0a1c021000', 'r-xp', '/' + 'n'.repeat(4999))) + record(ANON),
+  'a 5000-byte key line': record(LIB).replace('Rss:', 'Xyz:' + 'S'.repeat(4995) + '\nRss:'),
   'mapping line at 1022/1023/1024 bytes': [1021, 1022, 1023].map((n) => record(head('7f0a1c000000', '7f0a1c021000', 'r-xp', '/' + 'n'.repeat(n - 73)))).join(''),
   'NUL in a name': record(LIB.replace('libc', 'li\0bc')) + record(ANON),
   'NUL in a key line': record(LIB).replace('Rss:    ', 'Rss:\0   ') + record(ANON),
