@@ -16,9 +16,10 @@
  */
 import { FastMapsLine, hasSysvMarker, newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
 import {
-  FastKeyLine, KEY_OTHER, KEY_PRIVATE_DIRTY, KEY_RSS, KEY_SHARED_DIRTY, KEY_SWAP, newFastKeyLine, scanKernelKeyLine,
+  FGETS_LINE_MAX, KEY_OTHER, KEY_PRIVATE_DIRTY, KEY_RSS, KEY_SHARED_DIRTY, KEY_VALUE_FROM, kernelKeyAt, kernelKeyValue,
 } from '../parse/smaps-fast.js';
 import { isSmapsKeyStart } from '../parse/maps.js';
+import { MAPBUF_SIZE } from '../parse/cscan.js';
 import { add } from '../parse/u64.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
 import { ANON, NAME_ANON, NAME_STACK, STACK, copyBytes, copyZeroPadded, nameStart, writeDecimal } from './basic-bytes.js';
@@ -26,17 +27,12 @@ import { ANON, NAME_ANON, NAME_STACK, STACK, copyBytes, copyZeroPadded, nameStar
 const OUT_BYTES = 1 << 18;
 /** Room for one row: the fields, and a name of at most 1023 bytes. */
 const ROW_MAX = 1200;
-/** pmap's mapbuf: a kept mapping line is at most 1022 bytes and its newline. */
-const MAPBUF_SIZE = 1024;
-const NO_OFFSET = Number.POSITIVE_INFINITY;
-/** fgets(mapbuf, 1024, ...) reads a long line in pieces of 1023 bytes. */
-const FGETS_CHUNK = MAPBUF_SIZE - 1;
+
 
 export class ExtendedBytes {
   private readonly out = Buffer.allocUnsafe(OUT_BYTES);
   private at = 0;
   private readonly line: FastMapsLine = newFastMapsLine();
-  private readonly key: FastKeyLine = newFastKeyLine();
   private started = false;
   /** Key lines read here since the formatter last counted lines. */
   private uncounted = 0;
@@ -51,10 +47,11 @@ export class ExtendedBytes {
   /** Where its name starts in mapbuf, or NAME_ANON / NAME_STACK. */
   private nameFrom = NAME_ANON;
   /**
-   * A key line this long or longer would write over the pending name:
-   * then the exact path takes the line.
+   * Key lines up to this long (less the newline) are read here; a longer
+   * one would be split by fgets() or write over the pending name, and goes
+   * to the exact path.
    */
-  private overwriteAt = NO_OFFSET;
+  private keyLineMax = FGETS_LINE_MAX;
 
   constructor(
     private readonly formatter: BasicFormatter,
@@ -70,27 +67,36 @@ export class ExtendedBytes {
     }
     const length = bytes.length;
     if (this.formatter.isStopped) return length;
-    const key = this.key;
     let pos = 0;
     while (pos < length) {
-      if (isSmapsKeyStart(bytes[pos]!)) {
-        if (scanKernelKeyLine(bytes, pos, length, key) && key.nl - pos + 1 < this.overwriteAt && this.keyLine()) {
-          pos = key.nl + 1;
-          continue;
-        }
-      } else {
-        const nl = bytes.indexOf(0x0a, pos);
-        if (nl >= 0 && this.mappingLine(bytes, pos, nl)) {
-          pos = nl + 1;
-          continue;
+      // Buffer#indexOf is memchr(): faster than a byte loop even for short lines.
+      const nl = bytes.indexOf(0x0a, pos);
+      if (nl >= 0) {
+        if (!isSmapsKeyStart(bytes[pos]!)) {
+          if (this.mappingLine(bytes, pos, nl)) {
+            pos = nl + 1;
+            continue;
+          }
+        } else if (nl - pos < this.keyLineMax) {
+          const key = kernelKeyAt(bytes, pos, nl);
+          if (key === KEY_OTHER) {
+            // pmap's "Other keys or not a key-value pair": only counted.
+            this.uncounted++;
+            pos = nl + 1;
+            continue;
+          }
+          if (this.keyLine(key, kernelKeyValue(bytes, pos + KEY_VALUE_FROM[key]!, nl))) {
+            pos = nl + 1;
+            continue;
+          }
         }
       }
       // The exact path, for one whole line (however many fgets() chunks).
-      let next = bytes.indexOf(0x0a, pos) + 1;
+      let next = nl + 1;
       if (next === 0) {
         // No newline yet: hand on whole fgets() chunks, which pmap reads as
         // lines of their own, so a line of any length takes bounded memory.
-        next = eof ? length : length - ((length - pos) % FGETS_CHUNK);
+        next = eof ? length : length - ((length - pos) % FGETS_LINE_MAX);
         if (next === pos) break;
       }
       if (this.exact(bytes, pos, next)) return length;
@@ -107,28 +113,33 @@ export class ExtendedBytes {
     this.flush();
   }
 
-  /** A key line the scanner read; false: let the exact path take it. */
-  private keyLine(): boolean {
-    const key = this.key;
+  /** One of -x's four key lines, its value read (-1: unusual); false: let the exact path take it. */
+  private keyLine(key: number, value: number): boolean {
+    if (value < 0) return false;
     const formatter = this.formatter;
-    switch (key.key) {
-      case KEY_OTHER: break;
-      case KEY_RSS: formatter.addValue('Rss', key.value); break;
-      case KEY_SHARED_DIRTY: formatter.addValue('Shared_Dirty', key.value); break;
-      case KEY_PRIVATE_DIRTY: formatter.addValue('Private_Dirty', key.value); break;
-      case KEY_SWAP:
-        if (this.pending) {
-          if (!this.row()) return false;
-          this.pending = false;
-          this.overwriteAt = NO_OFFSET;
-        } else if (formatter.hasPendingName) {
-          return false;
-        }
-        formatter.swapReset();
-        break;
+    if (key === KEY_RSS) formatter.addValue('Rss', value);
+    else if (key === KEY_SHARED_DIRTY) formatter.addValue('Shared_Dirty', value);
+    else if (key === KEY_PRIVATE_DIRTY) formatter.addValue('Private_Dirty', value);
+    else {
+      // Swap: the pending row is printed, then pmap resets.
+      if (this.pending) {
+        if (!this.row()) return false;
+        this.pending = false;
+        this.keyLineMax = FGETS_LINE_MAX;
+      } else if (formatter.hasPendingName) {
+        return false;
+      }
+      formatter.swapReset();
     }
     this.uncounted++;
     return true;
+  }
+
+  /** The longest key line (less its newline) read here: one fgets() chunk that leaves the pending name alone. */
+  private keyLineLimit(nameOffset: number | null): number {
+    // A line of n bytes writes mapbuf[0..n], its NUL at n: it changes a
+    // name at offset o once n >= o.
+    return nameOffset === null ? FGETS_LINE_MAX : Math.min(FGETS_LINE_MAX, nameOffset - 1);
   }
 
   /** A mapping line, when the scanner reads it as kernel-formatted; false: use the exact path. */
@@ -144,7 +155,7 @@ export class ExtendedBytes {
     this.diff = this.formatter.acceptScanned(line, bytes);
     const from = nameStart(line, bytes, pos, nl, this.options);
     this.nameFrom = from >= 0 ? from - pos : from;
-    this.overwriteAt = from >= 0 ? from - pos : NO_OFFSET;
+    this.keyLineMax = this.keyLineLimit(from >= 0 ? from - pos : null);
     this.mapbufLength = copyBytes(bytes, pos, nl, this.mapbuf, 0);
     this.startDigits = line.startTo - line.startFrom;
     this.pending = true;
@@ -168,7 +179,7 @@ export class ExtendedBytes {
       this.pending = false;
     }
     this.text(formatter.feed(bytes.toString('latin1', pos, next)));
-    this.overwriteAt = formatter.pendingNameOffset ?? NO_OFFSET;
+    this.keyLineMax = this.keyLineLimit(formatter.pendingNameOffset);
     return formatter.isStopped;
   }
 

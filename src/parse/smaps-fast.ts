@@ -11,8 +11,10 @@
  * length matters. It allocates nothing.
  */
 
+import { MAPBUF_SIZE } from './cscan.js';
+
 /** fgets(mapbuf, 1024, ...) reads at most 1023 bytes of a line at once. */
-const FGETS_LINE_MAX = 1023;
+export const FGETS_LINE_MAX = MAPBUF_SIZE - 1;
 const DEC_DIGITS_MAX = 15;
 
 /** Which key a scanned line holds; KEY_OTHER lines are ignored by pmap. */
@@ -22,23 +24,11 @@ export const KEY_SHARED_DIRTY = 2;
 export const KEY_PRIVATE_DIRTY = 3;
 export const KEY_SWAP = 4;
 
-export interface FastKeyLine {
-  key: number;
-  /** The value, for the four keys -x reads. */
-  value: number;
-  /** The index of the line's newline. */
-  nl: number;
-}
-
-export function newFastKeyLine(): FastKeyLine {
-  return { key: KEY_OTHER, value: 0, nl: 0 };
-}
-
 /** The key with its ':' as bytes, so "Swap:" does not match "SwapPss:". */
-const RSS = Buffer.from('Rss:', 'latin1');
-const SWAP = Buffer.from('Swap:', 'latin1');
 const SHARED_DIRTY = Buffer.from('Shared_Dirty:', 'latin1');
 const PRIVATE_DIRTY = Buffer.from('Private_Dirty:', 'latin1');
+/** Where the value's padding starts, past the key and its ':'. */
+export const KEY_VALUE_FROM = [0, 'Rss:'.length, SHARED_DIRTY.length, PRIVATE_DIRTY.length, 'Swap:'.length];
 
 function startsWith(buf: Uint8Array, pos: number, nl: number, tag: Uint8Array): boolean {
   if (nl - pos < tag.length) return false;
@@ -46,44 +36,40 @@ function startsWith(buf: Uint8Array, pos: number, nl: number, tag: Uint8Array): 
   return true;
 }
 
-/** Which of -x's keys starts buf[pos, nl). */
-function keyOf(buf: Uint8Array, pos: number, nl: number): number {
-  const first = buf[pos];
-  if (first === 0x52) return startsWith(buf, pos, nl, RSS) ? KEY_RSS : KEY_OTHER;
-  if (first === 0x53) {
-    if (startsWith(buf, pos, nl, SWAP)) return KEY_SWAP;
-    return startsWith(buf, pos, nl, SHARED_DIRTY) ? KEY_SHARED_DIRTY : KEY_OTHER;
+/**
+ * Which of -x's keys starts the line buf[pos, nl) (one byte or two tell
+ * most lines apart; a byte read past nl only fails a comparison).
+ */
+export function kernelKeyAt(buf: Uint8Array, pos: number, nl: number): number {
+  switch (buf[pos]) {
+    case 0x52: // "Rss:"
+      return nl - pos >= 4 && buf[pos + 1] === 0x73 && buf[pos + 2] === 0x73 && buf[pos + 3] === 0x3a ? KEY_RSS : KEY_OTHER;
+    case 0x53: // "Swap:", "Shared_Dirty:"
+      if (buf[pos + 1] === 0x77) {
+        return nl - pos >= 5 && buf[pos + 2] === 0x61 && buf[pos + 3] === 0x70 && buf[pos + 4] === 0x3a ? KEY_SWAP : KEY_OTHER;
+      }
+      return buf[pos + 7] === 0x44 && startsWith(buf, pos, nl, SHARED_DIRTY) ? KEY_SHARED_DIRTY : KEY_OTHER;
+    case 0x50: // "Private_Dirty:"
+      return buf[pos + 8] === 0x44 && startsWith(buf, pos, nl, PRIVATE_DIRTY) ? KEY_PRIVATE_DIRTY : KEY_OTHER;
+    default:
+      return KEY_OTHER;
   }
-  if (first === 0x50) return startsWith(buf, pos, nl, PRIVATE_DIRTY) ? KEY_PRIVATE_DIRTY : KEY_OTHER;
-  return KEY_OTHER;
 }
 
-const TAG_LENGTH = [0, RSS.length, SHARED_DIRTY.length, PRIVATE_DIRTY.length, SWAP.length];
-
 /**
- * Scan the line at buf[pos] (whose first byte is A-Z) up to `end`; false:
- * use the exact path (no newline within one fgets() chunk, which includes
- * a line the block cuts off, or an unusual value of one of the four keys).
+ * " %llu" from buf[from] on a line ending at nl, when it is plain: spaces,
+ * then 1-15 digits (whatever follows them sscanf ignores). -1: use the
+ * exact path.
  */
-export function scanKernelKeyLine(buf: Buffer, pos: number, end: number, into: FastKeyLine): boolean {
-  // Buffer#indexOf is memchr(): faster than a byte loop even for short lines.
-  const nl = buf.indexOf(0x0a, pos);
-  if (nl < 0 || nl >= end || nl - pos >= FGETS_LINE_MAX) return false;
-  into.nl = nl;
-  const key = keyOf(buf, pos, nl);
-  into.key = key;
-  if (key === KEY_OTHER) return true;
-  let at = pos + TAG_LENGTH[key]!;
-  while (buf[at] === 0x20) at++;
+export function kernelKeyValue(buf: Uint8Array, from: number, nl: number): number {
+  let at = from;
+  while (at < nl && buf[at] === 0x20) at++;
   const digitsFrom = at;
   let value = 0;
   let code = buf[at]!;
-  while (code >= 0x30 && code <= 0x39) {
+  while (at < nl && code >= 0x30 && code <= 0x39) {
     value = value * 10 + (code - 0x30);
     code = buf[++at]!;
   }
-  // at <= nl: the newline stops both loops.
-  if (at === digitsFrom || at - digitsFrom > DEC_DIGITS_MAX) return false;
-  into.value = value;
-  return true;
+  return at === digitsFrom || at - digitsFrom > DEC_DIGITS_MAX ? -1 : value;
 }

@@ -11,7 +11,9 @@
 import { describe, expect, it } from 'vitest';
 import { BasicFormatter, BasicOptions, formatBasic } from '../../src/format/basic.js';
 import { ExtendedBytes } from '../../src/format/extended-bytes.js';
-import { KEY_OTHER, KEY_RSS, KEY_SWAP, newFastKeyLine, scanKernelKeyLine } from '../../src/parse/smaps-fast.js';
+import {
+  KEY_OTHER, KEY_PRIVATE_DIRTY, KEY_RSS, KEY_SHARED_DIRTY, KEY_SWAP, KEY_VALUE_FROM, kernelKeyAt, kernelKeyValue,
+} from '../../src/parse/smaps-fast.js';
 
 const OPTIONS: BasicOptions = { mode: 'extended', quiet: false, showPath: false, range: null, startStack: 0x7ffd0000f000, shmMinor: -1 };
 
@@ -162,27 +164,31 @@ describe('ExtendedBytes', () => {
   });
 });
 
-describe('scanKernelKeyLine', () => {
-  const scan = (text: string) => {
-    const into = newFastKeyLine();
-    return scanKernelKeyLine(Buffer.from(text, 'latin1'), 0, text.length, into) ? { ...into } : null;
+describe('kernelKeyAt and kernelKeyValue', () => {
+  const scan = (text: string): [number, number] => {
+    const buf = Buffer.from(text, 'latin1');
+    const nl = buf.indexOf(0x0a) < 0 ? buf.length : buf.indexOf(0x0a);
+    const key = kernelKeyAt(buf, 0, nl);
+    return [key, key === KEY_OTHER ? -1 : kernelKeyValue(buf, KEY_VALUE_FROM[key]!, nl)];
   };
 
   it('reads the four keys and ignores the rest', () => {
-    expect(scan('Rss:                  4 kB\n')).toEqual({ key: KEY_RSS, value: 4, nl: 26 });
-    expect(scan('Swap:         123456789 kB\n')).toEqual({ key: KEY_SWAP, value: 123456789, nl: 26 });
-    expect(scan('SwapPss:              0 kB\n')).toMatchObject({ key: KEY_OTHER });
-    expect(scan('Rss\0:                 4 kB\n')).toMatchObject({ key: KEY_OTHER });
-    expect(scan('VmFlags: rd wr\n')).toMatchObject({ key: KEY_OTHER, nl: 14 });
+    expect(scan('Rss:                  4 kB\n')).toEqual([KEY_RSS, 4]);
+    expect(scan('Swap:         123456789 kB\n')).toEqual([KEY_SWAP, 123456789]);
+    expect(scan('Shared_Dirty:  7 kB\n')).toEqual([KEY_SHARED_DIRTY, 7]);
+    expect(scan('Private_Dirty: 8\n')).toEqual([KEY_PRIVATE_DIRTY, 8]);
+    for (const other of ['SwapPss:              0 kB\n', 'Rss\0:                 4 kB\n', 'Shared_Clean: 1 kB\n',
+      'Private_Hugetlb: 0 kB\n', 'Pss: 1 kB\n', 'Referenced: 4 kB\n', 'Rs\n', 'Swap\n', 'VmFlags: rd wr\n']) {
+      expect(scan(other)[0], JSON.stringify(other)).toBe(KEY_OTHER);
+    }
   });
 
-  it('declines what needs the exact path', () => {
-    expect(scan('Rss:                  4 kB')).toBeNull();
-    expect(scan('Rss:\t4 kB\n')).toBeNull();
-    expect(scan('Rss: +4 kB\n')).toBeNull();
-    expect(scan('Rss: kB\n')).toBeNull();
-    expect(scan('Rss: 1234567890123456 kB\n')).toBeNull();
-    expect(scan('Size:' + ' '.repeat(1017) + '\n')).toMatchObject({ key: KEY_OTHER, nl: 1022 });
-    expect(scan('Size:' + ' '.repeat(1018) + '\n')).toBeNull();
+  it('declines unusual values', () => {
+    expect(scan('Rss: 12 kB')).toEqual([KEY_RSS, 12]);
+    expect(scan('Rss:12\0 kB')).toEqual([KEY_RSS, 12]);
+    for (const unusual of ['Rss:\t4 kB\n', 'Rss: +4 kB\n', 'Rss: kB\n', 'Rss:\n', 'Rss: \0 4\n', 'Rss: 1234567890123456 kB\n']) {
+      expect(scan(unusual)[1], JSON.stringify(unusual)).toBe(-1);
+    }
+    expect(scan('Rss: 123456789012345 kB\n')).toEqual([KEY_RSS, 123456789012345]);
   });
 });
