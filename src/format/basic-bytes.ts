@@ -18,9 +18,36 @@ export const ANON = Buffer.from('  [ anon ]', 'latin1');
 export const STACK = Buffer.from('  [ stack ]', 'latin1');
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
-export class BasicBytes {
-  private readonly out = Buffer.allocUnsafe(OUT_BYTES);
-  private at = 0;
+/** One output buffer that rows are written into by hand, and the exact path's text. */
+export class ByteRows {
+  protected readonly out = Buffer.allocUnsafe(OUT_BYTES);
+  protected at = 0;
+
+  constructor(private readonly sink: (bytes: Uint8Array) => void) {}
+
+  /** Make room for one row. */
+  protected room(): void {
+    if (this.at > OUT_BYTES - ROW_MAX) this.flush();
+  }
+
+  protected flush(): void {
+    // The sink writes synchronously, so the buffer is reused.
+    if (this.at > 0) this.sink(this.out.subarray(0, this.at));
+    this.at = 0;
+  }
+
+  protected text(text: string): void {
+    if (text.length === 0) return;
+    if (this.at + text.length > OUT_BYTES) this.flush();
+    if (text.length > OUT_BYTES) {
+      this.sink(Buffer.from(text, 'latin1'));
+      return;
+    }
+    this.at += this.out.write(text, this.at, 'latin1');
+  }
+}
+
+export class BasicBytes extends ByteRows {
   private readonly line: FastMapsLine = newFastMapsLine();
   private readonly device: boolean;
   private started = false;
@@ -28,8 +55,9 @@ export class BasicBytes {
   constructor(
     private readonly formatter: BasicFormatter,
     private readonly options: BasicOptions,
-    private readonly sink: (bytes: Uint8Array) => void,
+    sink: (bytes: Uint8Array) => void,
   ) {
+    super(sink);
     this.device = options.mode === 'device';
   }
 
@@ -55,7 +83,7 @@ export class BasicBytes {
         nl < length && !isSmapsKeyStart(bytes[pos]!) && scanKernelMapsLine(bytes, pos, nl, line) &&
         line.end >= line.start && !(line.devMajor === 0 && hasSysvMarker(bytes, line.nameFrom, nl) && line.devMinor === this.options.shmMinor)
       ) {
-        if (this.at > OUT_BYTES - ROW_MAX) this.flush();
+        this.room();
         const diff = formatter.acceptScanned(line, bytes);
         this.row(bytes, pos, nl, diff);
       } else {
@@ -70,22 +98,6 @@ export class BasicBytes {
     if (!this.started) this.text(this.formatter.feed(''));
     this.text(this.formatter.end());
     this.flush();
-  }
-
-  private flush(): void {
-    // The sink writes synchronously, so the buffer is reused.
-    if (this.at > 0) this.sink(this.out.subarray(0, this.at));
-    this.at = 0;
-  }
-
-  private text(text: string): void {
-    if (text.length === 0) return;
-    if (this.at + text.length > OUT_BYTES) this.flush();
-    if (text.length > OUT_BYTES) {
-      this.sink(Buffer.from(text, 'latin1'));
-      return;
-    }
-    this.at += this.out.write(text, this.at, 'latin1');
   }
 
   /** "%016lx %6luK %s %s\n", or -d's "%016lx %7lu %5s %016llx %03x:%05x %s\n". */

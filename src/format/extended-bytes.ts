@@ -22,16 +22,9 @@ import { isSmapsKeyStart } from '../parse/maps.js';
 import { MAPBUF_SIZE } from '../parse/cscan.js';
 import { add } from '../parse/u64.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
-import { ANON, NAME_ANON, NAME_STACK, STACK, copyBytes, copyZeroPadded, nameStart, writeDecimal } from './basic-bytes.js';
+import { ANON, ByteRows, NAME_ANON, NAME_STACK, STACK, copyBytes, copyZeroPadded, nameStart, writeDecimal } from './basic-bytes.js';
 
-const OUT_BYTES = 1 << 18;
-/** Room for one row: the fields, and a name of at most 1023 bytes. */
-const ROW_MAX = 1200;
-
-
-export class ExtendedBytes {
-  private readonly out = Buffer.allocUnsafe(OUT_BYTES);
-  private at = 0;
+export class ExtendedBytes extends ByteRows {
   private readonly line: FastMapsLine = newFastMapsLine();
   private started = false;
   /** Key lines read here since the formatter last counted lines. */
@@ -56,8 +49,10 @@ export class ExtendedBytes {
   constructor(
     private readonly formatter: BasicFormatter,
     private readonly options: BasicOptions,
-    private readonly sink: (bytes: Uint8Array) => void,
-  ) {}
+    sink: (bytes: Uint8Array) => void,
+  ) {
+    super(sink);
+  }
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
   feed(bytes: Buffer, eof: boolean): number {
@@ -194,7 +189,7 @@ export class ExtendedBytes {
     const rss = values.rss;
     const dirty = add(values.privateDirty, values.sharedDirty);
     if (typeof rss !== 'number' || typeof dirty !== 'number') return false;
-    if (this.at > OUT_BYTES - ROW_MAX) this.flush();
+    this.room();
     const out = this.out;
     const mapbuf = this.mapbuf;
     let at = copyZeroPadded(mapbuf, 0, this.startDigits, out, this.at, 16);
@@ -218,21 +213,5 @@ export class ExtendedBytes {
     out[at++] = 0x0a;
     this.at = at;
     return true;
-  }
-
-  private flush(): void {
-    // The sink writes synchronously, so the buffer is reused.
-    if (this.at > 0) this.sink(this.out.subarray(0, this.at));
-    this.at = 0;
-  }
-
-  private text(text: string): void {
-    if (text.length === 0) return;
-    if (this.at + text.length > OUT_BYTES) this.flush();
-    if (text.length > OUT_BYTES) {
-      this.sink(Buffer.from(text, 'latin1'));
-      return;
-    }
-    this.at += this.out.write(text, this.at, 'latin1');
   }
 }
