@@ -14,7 +14,8 @@
  * caller reads on.
  */
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeRequire } from './node-require.js';
 
 /** 8 MiB of ring: room for the reads that come while a cold scanner is slow. */
 const SLOTS = 16;
@@ -91,6 +92,8 @@ export class ReadAhead {
   private taken = 0;
 
   private constructor(fd: number) {
+    // node:worker_threads loads here, off the start-up path of every run.
+    const { Worker } = nodeRequire()('node:worker_threads') as typeof import('node:worker_threads');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { fd, control: this.control.buffer, data: this.data.buffer },
