@@ -172,9 +172,9 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * streamBytes(readAhead): a file this big (about 350 smaps entries) gets a
- * reading thread (proc/read-ahead.ts), before the first block is scanned;
- * until it is ready (some 25 ms), up to
- * READ_AHEAD_BOOT_MAX bytes are read ahead of scanning them.
+ * reading thread (proc/read-ahead.ts) before its first block is scanned;
+ * until the thread is ready (some 25 ms), up to READ_AHEAD_BOOT_MAX bytes
+ * are read without scanning them.
  */
 const READ_AHEAD_AFTER = 256 * 1024;
 const READ_AHEAD_BOOT_MAX = 16 * 1000 * 1000;
@@ -212,11 +212,13 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
         ahead = ReadAhead.start(fd);
         readAhead = ahead !== null;
       }
-      // The kernel hands out about a page per read: scan only when a
-      // block's worth has come (or the buffer is full), so a block is many
-      // lines; while a reading thread starts up, just read on.
-      const booting = ahead !== null && !ahead.reading && filled < READ_AHEAD_BOOT_MAX;
-      if (booting || (filled < BLOCK_BYTES - 4096 && buffer.length - filled > 4096)) continue;
+      // The kernel hands out about a page per read: scan only when the
+      // buffer is mostly full, so a block is many lines. With a reading
+      // thread: just read on while it starts up, then scan each block's
+      // worth (the buffer has grown meanwhile).
+      if (ahead !== null && !ahead.reading && filled < READ_AHEAD_BOOT_MAX) continue;
+      const scanAt = (ahead === null ? buffer.length : Math.min(buffer.length, BLOCK_BYTES)) - 4096;
+      if (filled < scanAt) continue;
       const used = onBlock(buffer.subarray(0, filled), false);
       buffer.copy(buffer, 0, used, filled);
       filled -= used;
