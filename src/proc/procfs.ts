@@ -171,12 +171,12 @@ export function scanFile2str(
 const EMPTY = Buffer.alloc(0);
 
 /**
- * streamBytes(readAhead): a file this big (about 350 smaps entries) gets a
+ * streamBytes(readAhead): a file this big (about 700 smaps entries) gets a
  * reading thread (proc/read-ahead.ts) before its first block is scanned;
  * until the thread is ready (some 25 ms), up to READ_AHEAD_BOOT_MAX bytes
  * are read without scanning them.
  */
-const READ_AHEAD_AFTER = 256 * 1024;
+const READ_AHEAD_AFTER = 512 * 1024;
 const READ_AHEAD_BOOT_MAX = 16 * 1000 * 1000;
 
 /**
