@@ -177,6 +177,7 @@ const EMPTY = Buffer.alloc(0);
  * are read without scanning them.
  */
 const READ_AHEAD_AFTER = 512 * 1024;
+const READ_AHEAD_BOOT_MAX = 16 * 1000 * 1000;
 /**
  * A seq_file read(2) fills one page; asked for more than fits, it formats
  * one record past the page and throws it away (to format it again on the
@@ -184,7 +185,6 @@ const READ_AHEAD_AFTER = 512 * 1024;
  * avoids that: about 8% less kernel time on a big smaps.
  */
 const SEQ_FILE_READ = 3 * 1024;
-const READ_AHEAD_BOOT_MAX = 16 * 1000 * 1000;
 
 /**
  * Read a file to EOF as bytes, for consumers that scan lines themselves:
@@ -216,7 +216,7 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
         ? ahead.read(buffer, filled, room)
         : readOrEnd(fd, buffer, filled, pageReads ? Math.min(room, SEQ_FILE_READ) : room);
       if (got <= 0) break;
-      // A short first read: a /proc file (seq_file), not a copied tree.
+      // A short first read: a /proc file (seq_file), or a small file.
       if (readAhead && total === 0 && got < room) pageReads = true;
       filled += got;
       total += got;
