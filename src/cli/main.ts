@@ -4,6 +4,7 @@
  */
 import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
 import { BasicBytes } from '../format/basic-bytes.js';
+import { ExtendedBytes } from '../format/extended-bytes.js';
 import { isWholeRange } from '../model/range.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
@@ -198,10 +199,11 @@ function printBasic(context: PrintContext, record: ProcessRecord, carry: BasicCa
     },
     carry,
   );
-  if (!colored && mode !== 'extended' && isWholeRange(options.range)) {
-    // Default and -d without colour or -A: bytes in, bytes out.
-    const bytes = new BasicBytes(formatter, formatter.options, (data) => output.writeBytes(data));
-    const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof));
+  if (!colored && isWholeRange(options.range)) {
+    // Without colour or -A: bytes in, bytes out.
+    const sink = (data: Uint8Array): void => output.writeBytes(data);
+    const bytes = mode === 'extended' ? new ExtendedBytes(formatter, formatter.options, sink) : new BasicBytes(formatter, formatter.options, sink);
+    const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof), mode === 'extended');
     if (!read.ok) return null;
     bytes.end();
   } else {

@@ -15,13 +15,40 @@ const OUT_BYTES = 1 << 18;
 /** Room for one row: the fields, and a name of at most 1023 bytes. */
 const ROW_MAX = 1200;
 
-const ANON = Buffer.from('  [ anon ]', 'latin1');
-const STACK = Buffer.from('  [ stack ]', 'latin1');
+export const ANON = Buffer.from('  [ anon ]', 'latin1');
+export const STACK = Buffer.from('  [ stack ]', 'latin1');
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
-export class BasicBytes {
-  private readonly out = Buffer.allocUnsafe(OUT_BYTES);
-  private at = 0;
+/** One output buffer that rows are written into by hand, and the exact path's text. */
+export class ByteRows {
+  protected readonly out = Buffer.allocUnsafe(OUT_BYTES);
+  protected at = 0;
+
+  constructor(private readonly sink: (bytes: Uint8Array) => void) {}
+
+  /** Make room for one row. */
+  protected room(): void {
+    if (this.at > OUT_BYTES - ROW_MAX) this.flush();
+  }
+
+  protected flush(): void {
+    // The sink writes synchronously, so the buffer is reused.
+    if (this.at > 0) this.sink(this.out.subarray(0, this.at));
+    this.at = 0;
+  }
+
+  protected text(text: string): void {
+    if (text.length === 0) return;
+    if (this.at + text.length > OUT_BYTES) this.flush();
+    if (text.length > OUT_BYTES) {
+      this.sink(Buffer.from(text, 'latin1'));
+      return;
+    }
+    this.at += this.out.write(text, this.at, 'latin1');
+  }
+}
+
+export class BasicBytes extends ByteRows {
   private readonly line: FastMapsLine = newFastMapsLine();
   private readonly device: boolean;
   private started = false;
@@ -29,8 +56,9 @@ export class BasicBytes {
   constructor(
     private readonly formatter: BasicFormatter,
     private readonly options: BasicOptions,
-    private readonly sink: (bytes: Uint8Array) => void,
+    sink: (bytes: Uint8Array) => void,
   ) {
+    super(sink);
     this.device = options.mode === 'device';
   }
 
@@ -57,7 +85,7 @@ export class BasicBytes {
         nl < length && !isSmapsKeyStart(bytes[pos]!) && scanKernelMapsLine(bytes, pos, nl, line) &&
         line.end >= line.start && !(line.devMajor === 0 && hasSysvMarker(bytes, line.nameFrom, nl) && line.devMinor === this.options.shmMinor)
       ) {
-        if (this.at > OUT_BYTES - ROW_MAX) this.flush();
+        this.room();
         const diff = formatter.acceptScanned(line, bytes);
         this.row(bytes, pos, nl, diff);
       } else {
@@ -83,22 +111,6 @@ export class BasicBytes {
   /** Make the next row flush the buffer first (for warm()). */
   fillUp(): void {
     this.at = OUT_BYTES;
-  }
-
-  private flush(): void {
-    // The sink writes synchronously, so the buffer is reused.
-    if (this.at > 0) this.sink(this.out.subarray(0, this.at));
-    this.at = 0;
-  }
-
-  private text(text: string): void {
-    if (text.length === 0) return;
-    if (this.at + text.length > OUT_BYTES) this.flush();
-    if (text.length > OUT_BYTES) {
-      this.sink(Buffer.from(text, 'latin1'));
-      return;
-    }
-    this.at += this.out.write(text, this.at, 'latin1');
   }
 
   /** "%016lx %6luK %s %s\n", or -d's "%016lx %7lu %5s %016llx %03x:%05x %s\n". */
@@ -132,17 +144,9 @@ export class BasicBytes {
 
   /** mapping_name(): the path's last part (or the path, -p), or a bracketed label. */
   private name(bytes: Buffer, pos: number, nl: number, out: Buffer, at: number): number {
-    const line = this.line;
-    if (line.lastSlash >= 0) {
-      const from = this.options.showPath ? line.firstSlash : line.lastSlash + 1 < nl ? line.lastSlash + 1 : line.lastSlash;
-      return copyBytes(bytes, from, nl, out, at);
-    }
-    if (this.options.kernelNames && nl > line.nameFrom && bytes[nl - 1] === 0x5d) {
-      const open = bytes.indexOf(0x5b, pos);
-      if (open >= 0 && open < nl) return copyBytes(bytes, open, nl, out, at);
-    }
-    const stack = this.options.startStack;
-    const label = stack >= line.start && stack <= line.end ? STACK : ANON;
+    const from = nameStart(this.line, bytes, pos, nl, this.options);
+    if (from >= 0) return copyBytes(bytes, from, nl, out, at);
+    const label = from === NAME_STACK ? STACK : ANON;
     return copyBytes(label, 0, label.length, out, at);
   }
 }
@@ -194,21 +198,41 @@ function plainOptions(options: BasicOptions): Omit<BasicOptions, 'shmMinor'> {
   return { mode, quiet, showPath, range: null, startStack: 0, kernelNames, printable };
 }
 
+/** nameStart()'s answers for the two labels. */
+export const NAME_ANON = -1;
+export const NAME_STACK = -2;
+
+/**
+ * mapping_name() of a line the byte scanner accepted (not a SysV one): where
+ * in bytes[pos, nl) the printed name starts, or NAME_ANON / NAME_STACK.
+ */
+export function nameStart(line: FastMapsLine, bytes: Uint8Array, pos: number, nl: number, options: BasicOptions): number {
+  if (line.lastSlash >= 0) {
+    return options.showPath ? line.firstSlash : line.lastSlash + 1 < nl ? line.lastSlash + 1 : line.lastSlash;
+  }
+  if (options.kernelNames && nl > line.nameFrom && bytes[nl - 1] === 0x5d) {
+    const open = bytes.indexOf(0x5b, pos);
+    if (open >= 0 && open < nl) return open;
+  }
+  const stack = options.startStack;
+  return stack >= line.start && stack <= line.end ? NAME_STACK : NAME_ANON;
+}
+
 /** A byte loop: Buffer#copy's argument checks cost more than a short name. */
-function copyBytes(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number): number {
+export function copyBytes(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number): number {
   for (let i = from; i < to; i++) out[at++] = src[i]!;
   return at;
 }
 
 /** "%0Nlx" of a value whose digits are already in `from`: pad them with zeros. */
-function copyZeroPadded(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number, width: number): number {
+export function copyZeroPadded(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number, width: number): number {
   for (let pad = width - (to - from); pad > 0; pad--) out[at++] = 0x30;
   for (let i = from; i < to; i++) out[at++] = src[i]!;
   return at;
 }
 
 /** "%*lu" for a value below 2^53. */
-function writeDecimal(out: Uint8Array, at: number, value: number, width: number): number {
+export function writeDecimal(out: Uint8Array, at: number, value: number, width: number): number {
   let digits = 1;
   for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
   for (let pad = width - digits; pad > 0; pad--) out[at++] = 0x20;

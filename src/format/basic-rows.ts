@@ -132,6 +132,18 @@ export class PendingExtended {
     if (this.offset !== null && end - start >= this.offset) this.writes.push(text.slice(start, end));
   }
 
+  /** A new mapping line whose name the byte path keeps (format/extended-bytes.ts). */
+  forgetName(): void {
+    this.name = null;
+    this.offset = null;
+    this.writes = [];
+  }
+
+  /** Where the name sits in the line buffer, null for a label. */
+  get nameOffset(): number | null {
+    return this.offset;
+  }
+
   reset(fields: MappingFields): void {
     this.name = null;
     this.offset = null;

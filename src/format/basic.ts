@@ -15,7 +15,7 @@ import { U64, add, sub } from '../parse/u64.js';
 import { RANGE_SKIP, RANGE_STOP, isWholeRange, rangeStep } from '../model/range.js';
 import type { FastMapsLine } from '../parse/maps-fast.js';
 
-import { BasicMode, BasicOptions, Totals, PendingExtended, accountPerms, mappingName, defaultLine, deviceLine, headerLine, footer } from './basic-rows.js';
+import { BasicMode, BasicOptions, MappingName, Totals, PendingExtended, accountPerms, mappingName, defaultLine, deviceLine, headerLine, footer } from './basic-rows.js';
 
 export type { BasicMode, BasicOptions };
 
@@ -141,7 +141,35 @@ export class BasicFormatter {
     const diff = line.end - line.start;
     this.diff = diff;
     accountPerms(perms, diff, this.totals);
+    // -x: the caller keeps this line's name (cp2) until it hands it over.
+    this.pending.forgetName();
     return diff;
+  }
+
+  /** -x on the byte path: the pending mapping (see ExtendedBytes) is now the formatter's. */
+  adoptPending(name: MappingName, bufferText: string): void {
+    this.pending.remember(name, bufferText);
+    this.pending.nameUndefined = false;
+  }
+
+  /** -x: where the pending name (cp2) sits in the line buffer; null if none or a label. */
+  get pendingNameOffset(): number | null {
+    return this.pending.name === null ? null : this.pending.nameOffset;
+  }
+
+  /** -x: whether the formatter holds a pending mapping (cp2 set by feed()). */
+  get hasPendingName(): boolean {
+    return this.pending.name !== null;
+  }
+
+  /** -x: the values the pending row prints, as pmap's rss, shared_dirty, private_dirty. */
+  get pendingValues(): Readonly<Pick<PendingExtended, 'rss' | 'sharedDirty' | 'privateDirty'>> {
+    return this.pending;
+  }
+
+  /** Lines the byte path read and pmap ignores, counted for a later error's line number. */
+  countLines(count: number): void {
+    this.lineNumber += count;
   }
 
   /** The perms bytes as accountPerms() left them (five bytes, then NUL). */
@@ -162,7 +190,24 @@ export class BasicFormatter {
     if (key === null) return;
     const scanned = scanUnsigned(text, keyEnd + 1, end, 10);
     if (!scanned) return;
-    const value = scanned.value;
+    if (key !== 'Swap') {
+      this.addValue(key, scanned.value);
+      return;
+    }
+    // Swap: -x prints a mapping when its Swap line arrives, then resets.
+    const pending = this.pending;
+    if (pending.name !== null) {
+      if (this.diffUndefined || pending.nameUndefined) {
+        this.undefinedLine = this.lineNumber;
+        return;
+      }
+      out.push(pending.render(this.fields, this.diff));
+    }
+    this.swapReset();
+  }
+
+  /** An Rss, Shared_Dirty or Private_Dirty line: the pending value and the total. */
+  addValue(key: Exclude<RelevantKey, 'Swap'>, value: U64): void {
     const pending = this.pending;
     const totals = this.totals;
     if (key === 'Rss') {
@@ -171,24 +216,19 @@ export class BasicFormatter {
     } else if (key === 'Shared_Dirty') {
       pending.sharedDirty = value;
       totals.sharedDirty = add(totals.sharedDirty, value);
-    } else if (key === 'Private_Dirty') {
+    } else {
       pending.privateDirty = value;
       totals.privateDirty = add(totals.privateDirty, value);
-    } else {
-      // Swap: -x prints a mapping when its Swap line arrives, then resets.
-      if (pending.name !== null) {
-        if (this.diffUndefined || pending.nameUndefined) {
-          this.undefinedLine = this.lineNumber;
-          return;
-        }
-        out.push(pending.render(this.fields, this.diff));
-      }
-      pending.reset(this.fields);
-      this.diff = 0;
-      this.diffUndefined = false;
-      this.fields.end = 0;
-      this.assigned = Math.max(this.assigned, 2);
     }
+  }
+
+  /** After a Swap line (its row printed, if any): "rss = ... = 0; diff = end = 0; perms[0] = 0; cp2 = NULL". */
+  swapReset(): void {
+    this.pending.reset(this.fields);
+    this.diff = 0;
+    this.diffUndefined = false;
+    this.fields.end = 0;
+    this.assigned = Math.max(this.assigned, 2);
   }
 
   /** Returns false when -A's upper bound ends the listing. */
@@ -236,7 +276,7 @@ export class BasicFormatter {
 }
 
 /** The keys -x reads; "%20[^:]" takes at most 20 bytes of a key. */
-type RelevantKey = Extract<SmapsFieldName, 'Rss' | 'Shared_Dirty' | 'Private_Dirty' | 'Swap'>;
+export type RelevantKey = Extract<SmapsFieldName, 'Rss' | 'Shared_Dirty' | 'Private_Dirty' | 'Swap'>;
 const X_KEY_WIDTH = 20;
 
 /** Which of -x's four keys text[pos, keyEnd) is. */
