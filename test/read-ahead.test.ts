@@ -1,20 +1,21 @@
 /**
- * The reading thread behind -x (src/proc/read-ahead.ts): the caller reads
+ * The reading thread behind -x and -X (src/proc/read-ahead.ts): the caller reads
  * a file's start, the worker the rest, and what comes out must be the file
  * byte for byte, in order. A FIFO fed slowly by another process makes the
  * hand-over happen midway. Then -x on a live process big enough for the
- * worker to take over, against /usr/bin/pmap, with and without a
+ * worker to take over (and -X over a frozen copy of its files), against
+ * /usr/bin/pmap, with and without a
  * `ulimit -v` (under which no worker may start: a second V8 isolate would
  * end the process).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadAhead } from '../src/proc/read-ahead.js';
-import { streamBytes } from '../src/proc/procfs.js';
+import { streamBytes, streamLines } from '../src/proc/procfs.js';
 import { REPO_ROOT } from './helpers/run.js';
 import { pmapOracleProblem } from './helpers/oracle.js';
 
@@ -93,13 +94,25 @@ describe('ReadAhead', () => {
     expect(read.ok).toBe(true);
     expect(Buffer.concat(out).equals(data)).toBe(true);
   });
+
+  it('streamLines(readAhead) gives onBlock the whole stream in blocks of whole lines', () => {
+    const data = lines(40 * CHUNK);
+    const blocks: string[] = [];
+    const read = streamLines(slowFifo('lines', data, 4), (block) => {
+      blocks.push(block);
+    }, 1023, true);
+    expect(read.ok).toBe(true);
+    expect(blocks.length).toBeGreaterThan(1);
+    for (const block of blocks.slice(0, -1)) expect(block.endsWith('\n')).toBe(true);
+    expect(Buffer.from(blocks.join(''), 'latin1').equals(data)).toBe(true);
+  });
 });
 
 const noOracle = pmapOracleProblem();
 if (noOracle) console.warn(`read-ahead.test.ts: live comparisons with pmap are SKIPPED (${noOracle})`);
 const withPmap = noOracle ? it.skip : it;
 
-describe('-x on a process with 20,000 mappings, frozen', () => {
+describe('-x and -X on a process with 20,000 mappings, frozen', () => {
   let big: ChildProcess | undefined;
   let pid = 0;
 
@@ -128,6 +141,28 @@ describe('-x on a process with 20,000 mappings, frozen', () => {
     withPmap(`tspmap ${args} prints what pmap ${args} prints`, () => {
       const mine = run(`${process.execPath} ${bin} ${args} ${pid}`);
       const pmap = run(`/usr/bin/pmap ${args} ${pid}`);
+      expect(pmap.stdout.length).toBeGreaterThan(20_000 * 60);
+      expect(mine.status).toBe(pmap.status);
+      expect(mine.stderr).toBe(pmap.stderr);
+      expect(mine.stdout === pmap.stdout).toBe(true);
+    });
+  }
+
+  // -X and -XX carry Pss, which moves while anything maps the same pages:
+  // both read one frozen copy of the files pmap reads.
+  for (const args of ['-X', '-XX', '-X -q']) {
+    withPmap(`tspmap ${args} prints what pmap ${args} prints, over a copy`, () => {
+      const tree = join(work, `tree-${args.replace(/\W/g, '')}`);
+      mkdirSync(join(tree, String(pid)), { recursive: true });
+      for (const file of ['stat', 'status', 'cmdline', 'maps', 'smaps']) {
+        writeFileSync(join(tree, String(pid), file), readFileSync(`/proc/${pid}/${file}`));
+      }
+      mkdirSync(join(tree, 'self'));
+      copyFileSync('/proc/self/status', join(tree, 'self', 'status'));
+      writeFileSync(join(tree, 'self', 'maps'), '');
+      writeFileSync(join(tree, 'uptime'), '100.00 100.00\n');
+      const mine = run(`${process.execPath} ${bin} --proc-root ${tree} ${args} ${pid}`);
+      const pmap = run(`unshare -m sh -c 'mount --bind ${tree} /proc && exec /usr/bin/pmap ${args} ${pid}'`);
       expect(pmap.stdout.length).toBeGreaterThan(20_000 * 60);
       expect(mine.status).toBe(pmap.status);
       expect(mine.stderr).toBe(pmap.stderr);

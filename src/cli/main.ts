@@ -159,7 +159,8 @@ function printTable(context: PrintContext, record: ProcessRecord, table: SmapsTa
   const { fs, output, paint, colored, name } = context;
   // The table keeps only what it prints; the blocks are dropped as read.
   table.begin();
-  const read = fs.streamProcessFile(String(record.tgid), 'smaps', (block) => table.feed(block));
+  // A big smaps is read on a second thread while the table scans it.
+  const read = fs.streamProcessFile(String(record.tgid), 'smaps', (block) => table.feed(block), true);
   if (!read.ok) return null;
   // Plain output leaves in pieces of bytes; colour paints the whole table.
   const pieces: string[] = [];

@@ -118,24 +118,44 @@ const NO_NEWLINE_PIECE = 64;
  * fgets() does sees the same chunks, and a line of any length (or
  * /dev/zero) is read in constant memory. onBlock returns false to stop
  * reading, as pmap leaves its fgets() loop on a fatal error. A read error
- * after a successful open ends the file there, as in readWhole().
+ * after a successful open ends the file there, as in readWhole(). With
+ * readAhead (the -X table's smaps), a file past READ_AHEAD_AFTER bytes is
+ * read on a second thread, a /proc file SEQ_FILE_READ bytes at a time, as
+ * streamBytes() does.
  */
 export function streamLines(
   path: string,
   onBlock: (block: string) => boolean | void,
   chunkBytes = 1023,
+  readAhead = false,
 ): ReadOutcome {
   const opened = openForReading(path);
   if (typeof opened === 'string') return { ok: false, code: opened };
   const fd = opened;
   const buffer = borrowBuffer(BLOCK_BYTES);
+  // A big /proc file asked for with readAhead goes on in blocks of many
+  // lines; any other file is handed on read by read, as fgets() would see it.
+  const gather = readAhead;
   let filled = 0;
   let going = true;
+  let total = 0;
+  let pageReads = false;
+  let ahead: ReadAhead | null = null;
   try {
     while (going) {
-      const got = readOrEnd(fd, buffer, filled, buffer.length - filled);
+      const room = buffer.length - filled;
+      const got = ahead?.takeOverIfReady()
+        ? ahead.read(buffer, filled, room)
+        : readOrEnd(fd, buffer, filled, pageReads ? Math.min(room, SEQ_FILE_READ) : room);
       if (got <= 0) break;
+      if (gather && total === 0 && got < room) pageReads = true;
       filled += got;
+      total += got;
+      if (readAhead && ahead === null && total >= READ_AHEAD_AFTER) {
+        ahead = ReadAhead.start(fd, pageReads ? SEQ_FILE_READ : 0);
+        readAhead = ahead !== null;
+      }
+      if (gather && filled < LINES_BLOCK) continue;
       let cut = buffer.lastIndexOf(0x0a, filled - 1) + 1;
       if (cut === 0) {
         if (filled < buffer.length) continue;
@@ -153,6 +173,7 @@ export function streamLines(
       filled -= cut;
     }
   } finally {
+    ahead?.stop();
     closeSync(fd);
   }
   if (going && filled > 0) onBlock(buffer.toString('latin1', 0, filled));
@@ -212,6 +233,8 @@ const READ_AHEAD_BOOT_MAX = 16 * 1000 * 1000;
  * avoids that: about 8% less kernel time on a big smaps.
  */
 const SEQ_FILE_READ = 3 * 1024;
+/** streamLines(readAhead) hands on blocks of about this size (under EXTERN_APEX). */
+const LINES_BLOCK = 512 * 1024;
 
 /**
  * Read a file to EOF as bytes, for consumers that scan lines themselves:
@@ -302,8 +325,8 @@ export class ProcFS {
   }
 
   /** Stream PID/FILE in line-aligned blocks (see streamLines); onBlock returns false to stop. */
-  streamProcessFile(pid: string, file: string, onBlock: (block: string) => boolean | void): ReadOutcome {
-    return streamLines(this.path(pid, file), onBlock);
+  streamProcessFile(pid: string, file: string, onBlock: (block: string) => boolean | void, readAhead = false): ReadOutcome {
+    return streamLines(this.path(pid, file), onBlock, undefined, readAhead);
   }
 
   /** Stream PID/FILE as bytes (see streamBytes). */
