@@ -8,8 +8,8 @@
  */
 import { FastMapsLine, hasSysvMarker, newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
 import { isSmapsKeyStart } from '../parse/maps.js';
-import { BasicFormatter } from './basic.js';
-import type { BasicOptions } from './basic.js';
+import type { BasicFormatter, BasicOptions } from './basic.js';
+import { WARM_MAPS, warmRows } from './warm-rows.js';
 
 const OUT_BYTES = 1 << 18;
 /** Room for one row: the fields, and a name of at most 1023 bytes. */
@@ -25,6 +25,11 @@ export class ByteRows {
   protected at = 0;
 
   constructor(private readonly sink: (bytes: Uint8Array) => void) {}
+
+  /** Make the next row flush the buffer first (for warmRows()). */
+  fillUp(): void {
+    this.at = OUT_BYTES;
+  }
 
   /** Make room for one row. */
   protected room(): void {
@@ -65,11 +70,7 @@ export class BasicBytes extends ByteRows {
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
   feed(bytes: Buffer, eof: boolean): number {
     const formatter = this.formatter;
-    if (!this.started) {
-      // A file of more than one block is big: warm the loop first.
-      if (!eof) warm(this.options);
-      this.begin();
-    }
+    if (!this.started) this.start(eof);
     const length = bytes.length;
     const line = this.line;
     let pos = 0;
@@ -96,6 +97,12 @@ export class BasicBytes extends ByteRows {
     return pos;
   }
 
+  /** Before the first line; a file of more than one block is big: warm the loop first. */
+  private start(eof: boolean): void {
+    if (!eof) warmRows(this.options, WARM_MAPS, (formatter, options, sink) => new BasicBytes(formatter, options, sink));
+    this.begin();
+  }
+
   /** The headings, before the first line. */
   begin(): void {
     this.started = true;
@@ -106,11 +113,6 @@ export class BasicBytes extends ByteRows {
     if (!this.started) this.text(this.formatter.feed(''));
     this.text(this.formatter.end());
     this.flush();
-  }
-
-  /** Make the next row flush the buffer first (for warm()). */
-  fillUp(): void {
-    this.at = OUT_BYTES;
   }
 
   /** "%016lx %6luK %s %s\n", or -d's "%016lx %7lu %5s %016llx %03x:%05x %s\n". */
@@ -149,53 +151,6 @@ export class BasicBytes extends ByteRows {
     const label = from === NAME_STACK ? STACK : ANON;
     return copyBytes(label, 0, label.length, out, at);
   }
-}
-
-/**
- * Kernel lines of each kind the row code meets: a path, anonymous, shared,
- * the stack, a kernel name. The stack line holds WARM_STACK.
- */
-const WARM_LINES = Buffer.from(
-  [
-    '55e0c0000000-55e0c0001000 r--p 00000000 fe:00 1234                       /usr/bin/warm',
-    '7f0000000000-7f0000021000 rw-p 00000000 00:00 0 ',
-    '7f0000021000-7f0000022000 rw-s 00001000 00:01 5                          /memfd:warm (deleted)',
-    '7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                          [stack]',
-    'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
-    '',
-  ].join('\n'),
-  'latin1',
-);
-const WARM_STACK = 0x7ffc00010000;
-/** Passes over WARM_LINES: V8 gives a function feedback only after some calls. */
-const WARM_PASSES = 12;
-let warmed = false;
-
-/**
- * Run the row code over WARM_LINES, output dropped, before a big file.
- * TurboFan compiles the loop after a few thousand lines; a branch those
- * lines never took (the first flush, the first anonymous line) then has no
- * type feedback and throws the optimised code away ("Insufficient type
- * feedback", --trace-deopt), costing a recompile each time. Once per run,
- * with the real run's options, so the same branches are the ones warmed.
- */
-function warm(options: BasicOptions): void {
-  if (warmed) return;
-  warmed = true;
-  const sample = { ...plainOptions(options), range: null, startStack: WARM_STACK, shmMinor: -1 };
-  for (let pass = 0; pass < WARM_PASSES; pass++) {
-    const bytes = new BasicBytes(new BasicFormatter(sample, { start: 0 }), sample, () => undefined);
-    bytes.begin();
-    if (pass % 2 === 1) bytes.fillUp();
-    bytes.feed(WARM_LINES, true);
-    bytes.end();
-  }
-}
-
-/** The options' plain values (shmMinor may be a getter that reads a file). */
-function plainOptions(options: BasicOptions): Omit<BasicOptions, 'shmMinor'> {
-  const { mode, quiet, showPath, kernelNames, printable } = options;
-  return { mode, quiet, showPath, range: null, startStack: 0, kernelNames, printable };
 }
 
 /** nameStart()'s answers for the two labels. */

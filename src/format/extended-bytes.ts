@@ -22,6 +22,7 @@ import { isSmapsKeyStart } from '../parse/maps.js';
 import { MAPBUF_SIZE } from '../parse/cscan.js';
 import { add } from '../parse/u64.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
+import { WARM_SMAPS, warmRows } from './warm-rows.js';
 import { ANON, ByteRows, NAME_ANON, NAME_STACK, STACK, copyBytes, copyZeroPadded, nameStart, writeDecimal } from './basic-bytes.js';
 
 export class ExtendedBytes extends ByteRows {
@@ -56,10 +57,7 @@ export class ExtendedBytes extends ByteRows {
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
   feed(bytes: Buffer, eof: boolean): number {
-    if (!this.started) {
-      this.started = true;
-      this.text(this.formatter.feed(''));
-    }
+    if (!this.started) this.start(eof);
     const length = bytes.length;
     if (this.formatter.isStopped) return length;
     let pos = 0;
@@ -98,6 +96,18 @@ export class ExtendedBytes extends ByteRows {
       pos = next;
     }
     return pos;
+  }
+
+  /** Before the first line; a file of more than one block is big: warm the loop first. */
+  private start(eof: boolean): void {
+    if (!eof) warmRows(this.options, WARM_SMAPS, (formatter, options, sink) => new ExtendedBytes(formatter, options, sink));
+    this.begin();
+  }
+
+  /** The headings, before the first line. */
+  begin(): void {
+    this.started = true;
+    this.text(this.formatter.feed(''));
   }
 
   end(): void {
