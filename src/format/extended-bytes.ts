@@ -22,12 +22,12 @@ import { isSmapsKeyStart } from '../parse/maps.js';
 import { MAPBUF_SIZE } from '../parse/cscan.js';
 import { add } from '../parse/u64.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
-import { WARM_SMAPS, warmRows } from './warm-rows.js';
+import { WARM_SMAPS } from './warm-rows.js';
 import { ANON, ByteRows, NAME_ANON, NAME_STACK, STACK, copyBytes, copyZeroPadded, nameStart, writeDecimal } from './basic-bytes.js';
 
 export class ExtendedBytes extends ByteRows {
   private readonly line: FastMapsLine = newFastMapsLine();
-  private started = false;
+  protected readonly warmSample = WARM_SMAPS;
   /** Key lines read here since the formatter last counted lines. */
   private uncounted = 0;
 
@@ -47,12 +47,12 @@ export class ExtendedBytes extends ByteRows {
    */
   private keyLineMax = FGETS_LINE_MAX;
 
-  constructor(
-    private readonly formatter: BasicFormatter,
-    private readonly options: BasicOptions,
-    sink: (bytes: Uint8Array) => void,
-  ) {
-    super(sink);
+  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void) {
+    super(formatter, options, sink);
+  }
+
+  protected sibling(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): ExtendedBytes {
+    return new ExtendedBytes(formatter, options, sink);
   }
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
@@ -96,18 +96,6 @@ export class ExtendedBytes extends ByteRows {
       pos = next;
     }
     return pos;
-  }
-
-  /** Before the first line; a file of more than one block is big: warm the loop first. */
-  private start(eof: boolean): void {
-    if (!eof) warmRows(this.options, WARM_SMAPS, (formatter, options, sink) => new ExtendedBytes(formatter, options, sink));
-    this.begin();
-  }
-
-  /** The headings, before the first line. */
-  begin(): void {
-    this.started = true;
-    this.text(this.formatter.feed(''));
   }
 
   end(): void {
