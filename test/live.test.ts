@@ -6,12 +6,11 @@
  * Skipped, with a notice, where pmap or root (for unshare) is missing.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunResult, cleanEnv, runCommand, runTspmap } from './helpers/run.js';
 import { pmapOracleProblem } from './helpers/oracle.js';
+import { frozenCopy } from './helpers/frozen-copy.js';
 
 const PMAP = '/usr/bin/pmap';
 
@@ -92,20 +91,8 @@ function expectSame(actual: RunResult, expected: RunResult): void {
   expect(actual.status).toBe(expected.status);
 }
 
-/** Copy what pmap reads of a frozen process into a tree of our own. */
 function snapshot(pidList: number[]): string {
-  const tree = mkdtempSync(join(tmpdir(), 'tspmap-live-tree-'));
-  for (const pid of pidList) {
-    mkdirSync(join(tree, String(pid)));
-    for (const file of ['stat', 'status', 'cmdline', 'maps', 'smaps']) {
-      writeFileSync(join(tree, String(pid), file), readFileSync(`/proc/${pid}/${file}`));
-    }
-  }
-  mkdirSync(join(tree, 'self'));
-  copyFileSync('/proc/self/status', join(tree, 'self', 'status'));
-  writeFileSync(join(tree, 'self', 'maps'), '');
-  writeFileSync(join(tree, 'uptime'), '100.00 100.00\n');
-  return tree;
+  return frozenCopy(pidList, 'tspmap-live-tree-');
 }
 
 const LIVE_MODES = [[], ['-x'], ['-d'], ['-q'], ['-p'], ['-x', '-p'], ['-d', '-q'], ['-x', '-q']];

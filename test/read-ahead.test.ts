@@ -9,7 +9,7 @@
  * end the process).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { ReadAhead } from '../src/proc/read-ahead.js';
 import { streamBytes, streamLines } from '../src/proc/procfs.js';
 import { REPO_ROOT } from './helpers/run.js';
 import { pmapOracleProblem } from './helpers/oracle.js';
+import { frozenCopy } from './helpers/frozen-copy.js';
 
 const work = mkdtempSync(join(tmpdir(), 'tspmap-read-ahead-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -152,15 +153,7 @@ describe('-x and -X on a process with 20,000 mappings, frozen', () => {
   // both read one frozen copy of the files pmap reads.
   for (const args of ['-X', '-XX', '-X -q']) {
     withPmap(`tspmap ${args} prints what pmap ${args} prints, over a copy`, () => {
-      const tree = join(work, `tree-${args.replace(/\W/g, '')}`);
-      mkdirSync(join(tree, String(pid)), { recursive: true });
-      for (const file of ['stat', 'status', 'cmdline', 'maps', 'smaps']) {
-        writeFileSync(join(tree, String(pid), file), readFileSync(`/proc/${pid}/${file}`));
-      }
-      mkdirSync(join(tree, 'self'));
-      copyFileSync('/proc/self/status', join(tree, 'self', 'status'));
-      writeFileSync(join(tree, 'self', 'maps'), '');
-      writeFileSync(join(tree, 'uptime'), '100.00 100.00\n');
+      const tree = frozenCopy([pid], 'tspmap-read-ahead-tree-');
       const mine = run(`${process.execPath} ${bin} --proc-root ${tree} ${args} ${pid}`);
       const pmap = run(`unshare -m sh -c 'mount --bind ${tree} /proc && exec /usr/bin/pmap ${args} ${pid}'`);
       expect(pmap.stdout.length).toBeGreaterThan(20_000 * 60);

@@ -11,11 +11,11 @@
  * in its own mount namespace (root only; skipped with a notice otherwise).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TSPMAP_BIN } from './helpers/run.js';
+import { frozenCopy } from './helpers/frozen-copy.js';
 
 const PMAP = '/usr/bin/pmap';
 
@@ -71,18 +71,7 @@ function liveModes(pid: number): string[][] {
 const COPY_MODES = [['-X'], ['-XX'], ['-X', '-q'], ['-XX', '-p'], ['-X', '-A', '0,ffffffff']];
 
 function snapshot(pidList: number[]): string {
-  const tree = mkdtempSync(join(tmpdir(), 'tspmap-tty-tree-'));
-  for (const pid of pidList) {
-    mkdirSync(join(tree, String(pid)));
-    for (const file of ['stat', 'status', 'cmdline', 'maps', 'smaps']) {
-      writeFileSync(join(tree, String(pid), file), readFileSync(`/proc/${pid}/${file}`));
-    }
-  }
-  mkdirSync(join(tree, 'self'));
-  copyFileSync('/proc/self/status', join(tree, 'self', 'status'));
-  writeFileSync(join(tree, 'self', 'maps'), '');
-  writeFileSync(join(tree, 'uptime'), '100.00 100.00\n');
-  return tree;
+  return frozenCopy(pidList, 'tspmap-tty-tree-');
 }
 
 describe.skipIf(unavailable !== null)('on a pseudo-terminal, without --color: pmap\'s bytes', () => {
