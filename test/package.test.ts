@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useSleepingChild } from './helpers/subject.js';
+import { runCommand } from './helpers/run.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'bin', 'man', 'schema', 'scripts', 'src'];
@@ -25,18 +26,21 @@ describe('npm pack, installed globally into a prefix', () => {
   const installed = (): string => join(prefix, 'lib', 'node_modules', 'tspmap');
   const tspmap = (args: string[]) => spawnSync(join(prefix, 'bin', 'tspmap'), args, { env, encoding: 'latin1' });
 
-  beforeAll(() => {
+  // npm pack (which builds) and npm install take about a minute under load:
+  // run them without blocking this worker's event loop, or vitest's RPC to
+  // it times out ("Timeout calling onTaskUpdate") after 60 s.
+  beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tspmap-package-'));
     const copy = join(work, 'src');
     mkdirSync(copy);
     for (const name of SOURCES) cpSync(join(ROOT, name), join(copy, name), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-    const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: copy, env, encoding: 'utf8' });
-    expect(pack.status, pack.stderr).toBe(0);
-    packed = join(work, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0]!.filename);
+    const pack = await runCommand('npm', ['pack', '--json', '--pack-destination', work], env, { cwd: copy });
+    expect(pack.status, pack.stderr.toString()).toBe(0);
+    packed = join(work, (JSON.parse(pack.stdout.toString()) as Array<{ filename: string }>)[0]!.filename);
     prefix = join(work, 'prefix');
-    const install = spawnSync('npm', ['install', '-g', '--no-audit', '--no-fund', '--prefix', prefix, packed], { env, encoding: 'utf8' });
-    installLog = install.stdout + install.stderr;
+    const install = await runCommand('npm', ['install', '-g', '--no-audit', '--no-fund', '--prefix', prefix, packed], env);
+    installLog = install.stdout.toString() + install.stderr.toString();
     expect(install.status, installLog).toBe(0);
   }, 300_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
