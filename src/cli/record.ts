@@ -115,9 +115,11 @@ async function recordSeries(setup: Plan, prefix: string): Promise<number> {
   if (typeof started === 'number') return started;
   let snapshot = started;
   const stop = new AbortController();
+  // Kept until the file is written: a second SIGINT (timeout(1) sends one to
+  // the process and one to its group) must not kill a write midway.
   const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let taken = 0;
   let missingAtStart: number[] = [];
   try {

@@ -133,9 +133,12 @@ class Watcher {
   }
 
   async run(): Promise<number> {
+    // Kept until the summary is out: timeout(1) and a shell can deliver a
+    // second SIGINT right after the first, and with no listener left Node
+    // dies of it midway through the summary (a test caught the lost last line).
     const onSignal = (): void => this.stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       return await this.loop();
     } finally {
