@@ -136,25 +136,14 @@ export function streamLines(
   // A big /proc file asked for with readAhead goes on in blocks of many
   // lines; any other file is handed on read by read, as fgets() would see it.
   const gather = readAhead;
+  const reader = new FileReader(fd, readAhead);
   let filled = 0;
   let going = true;
-  let total = 0;
-  let pageReads = false;
-  let ahead: ReadAhead | null = null;
   try {
     while (going) {
-      const room = buffer.length - filled;
-      const got = ahead?.takeOverIfReady()
-        ? ahead.read(buffer, filled, room)
-        : readOrEnd(fd, buffer, filled, pageReads ? Math.min(room, SEQ_FILE_READ) : room);
+      const got = reader.read(buffer, filled);
       if (got <= 0) break;
-      if (gather && total === 0 && got < room) pageReads = true;
       filled += got;
-      total += got;
-      if (readAhead && ahead === null && total >= READ_AHEAD_AFTER) {
-        ahead = ReadAhead.start(fd, pageReads ? SEQ_FILE_READ : 0);
-        readAhead = ahead !== null;
-      }
       if (gather && filled < LINES_BLOCK) continue;
       let cut = buffer.lastIndexOf(0x0a, filled - 1) + 1;
       if (cut === 0) {
@@ -173,7 +162,7 @@ export function streamLines(
       filled -= cut;
     }
   } finally {
-    ahead?.stop();
+    reader.stop();
     closeSync(fd);
   }
   if (going && filled > 0) onBlock(buffer.toString('latin1', 0, filled));
@@ -237,6 +226,55 @@ const SEQ_FILE_READ = 3 * 1024;
 const LINES_BLOCK = 512 * 1024;
 
 /**
+ * The read(2) calls of one open file, for streamLines() and streamBytes().
+ * With readAhead, a /proc file (its first read comes back short: seq_file)
+ * is read SEQ_FILE_READ bytes at a time, and past READ_AHEAD_AFTER bytes a
+ * ReadAhead thread takes the reading over once it is ready.
+ */
+class FileReader {
+  private total = 0;
+  private pageReads = false;
+  private ahead: ReadAhead | null = null;
+
+  constructor(
+    private readonly fd: number,
+    private readAhead: boolean,
+  ) {}
+
+  /** Read into buffer[offset, end): the byte count, 0 at the end. */
+  read(buffer: Buffer, offset: number): number {
+    const room = buffer.length - offset;
+    const got = this.ahead?.takeOverIfReady()
+      ? this.ahead.read(buffer, offset, room)
+      : readOrEnd(this.fd, buffer, offset, this.pageReads ? Math.min(room, SEQ_FILE_READ) : room);
+    if (got <= 0) return got;
+    if (this.readAhead && this.total === 0 && got < room) this.pageReads = true;
+    this.total += got;
+    if (this.readAhead && this.ahead === null && this.total >= READ_AHEAD_AFTER) {
+      this.ahead = ReadAhead.start(this.fd, this.pageReads ? SEQ_FILE_READ : 0);
+      // One try: where no thread can start, read on alone.
+      this.readAhead = this.ahead !== null;
+    }
+    return got;
+  }
+
+  /** A reading thread was started. */
+  get threaded(): boolean {
+    return this.ahead !== null;
+  }
+
+  /** A reading thread was started and has not taken over yet. */
+  get booting(): boolean {
+    return this.ahead !== null && !this.ahead.reading;
+  }
+
+  /** Before the descriptor is closed: the thread has left it. */
+  stop(): void {
+    this.ahead?.stop();
+  }
+}
+
+/**
  * Read a file to EOF as bytes, for consumers that scan lines themselves:
  * onBlock gets a view of the unconsumed bytes (eof says no more will come)
  * and returns how many it consumed (whole lines); the rest is kept for the
@@ -250,10 +288,8 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
   if (typeof opened === 'string') return { ok: false, code: opened };
   const fd = opened;
   let buffer = borrowBuffer(BLOCK_BYTES);
+  const reader = new FileReader(fd, readAhead);
   let filled = 0;
-  let total = 0;
-  let pageReads = false;
-  let ahead: ReadAhead | null = null;
   try {
     for (;;) {
       if (filled === buffer.length) {
@@ -261,32 +297,22 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
         buffer.copy(larger, 0, 0, filled);
         buffer = larger;
       }
-      const room = buffer.length - filled;
-      const got = ahead?.takeOverIfReady()
-        ? ahead.read(buffer, filled, room)
-        : readOrEnd(fd, buffer, filled, pageReads ? Math.min(room, SEQ_FILE_READ) : room);
+      const got = reader.read(buffer, filled);
       if (got <= 0) break;
-      // A short first read: a /proc file (seq_file), or a small file.
-      if (readAhead && total === 0 && got < room) pageReads = true;
       filled += got;
-      total += got;
-      if (readAhead && ahead === null && total >= READ_AHEAD_AFTER) {
-        ahead = ReadAhead.start(fd, pageReads ? SEQ_FILE_READ : 0);
-        readAhead = ahead !== null;
-      }
       // The kernel hands out about a page per read: scan only when the
       // buffer is mostly full, so a block is many lines. With a reading
       // thread: just read on while it starts up, then scan each block's
       // worth (the buffer has grown meanwhile).
-      if (ahead !== null && !ahead.reading && filled < READ_AHEAD_BOOT_MAX) continue;
-      const scanAt = (ahead === null ? buffer.length : Math.min(buffer.length, BLOCK_BYTES)) - 4096;
+      if (reader.booting && filled < READ_AHEAD_BOOT_MAX) continue;
+      const scanAt = (reader.threaded ? Math.min(buffer.length, BLOCK_BYTES) : buffer.length) - 4096;
       if (filled < scanAt) continue;
       const used = onBlock(buffer.subarray(0, filled), false);
       buffer.copy(buffer, 0, used, filled);
       filled -= used;
     }
   } finally {
-    ahead?.stop();
+    reader.stop();
     closeSync(fd);
   }
   if (filled > 0) onBlock(buffer.subarray(0, filled), true);
