@@ -7,8 +7,9 @@
  * `</dev/null` O_RDONLY, while Node's stand-in is /dev/null opened O_RDWR.
  * (A user's own `1<>/dev/null` looks the same and is taken as closed.)
  */
-import { closeSync, fstatSync, openSync, readSync, readlinkSync, realpathSync } from 'node:fs';
+import { fstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { readWhole } from './procfs.js';
 
 /** /dev/null's device number, makedev(1, 3). */
 const DEV_NULL_RDEV = (1 << 8) | 3;
@@ -30,28 +31,12 @@ function isDevNull(fd: number): boolean {
  */
 export function wasClosedAtStart(fd: number): boolean {
   if (!isDevNull(fd)) return false;
-  try {
-    const info = readFdinfo(fd);
-    const flags = /^flags:\s*([0-7]+)$/m.exec(info);
-    return flags !== null && (parseInt(flags[1]!, 8) & O_ACCMODE) === O_RDWR;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The start of /proc/self/fdinfo/FD, where `flags:` is the second line. One
- * open and read: readFileSync's generic path costs about 0.6 ms on its first
- * call, a fifth of tspmap's own start-up work (measured with performance.now()).
- */
-function readFdinfo(fd: number): string {
-  const descriptor = openSync(`/proc/self/fdinfo/${fd}`, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(FDINFO_BYTES);
-    return buffer.toString('latin1', 0, readSync(descriptor, buffer, 0, FDINFO_BYTES, null));
-  } finally {
-    closeSync(descriptor);
-  }
+  // readWhole(): one open and read, where readFileSync's generic path costs
+  // about 0.6 ms on its first call (performance.now()). `flags:` is line 2.
+  const read = readWhole(`/proc/self/fdinfo/${fd}`, FDINFO_BYTES);
+  if (!read.ok) return false;
+  const flags = /^flags:\s*([0-7]+)$/m.exec(read.data.toString('latin1'));
+  return flags !== null && (parseInt(flags[1]!, 8) & O_ACCMODE) === O_RDWR;
 }
 
 /** pos, flags, mnt_id and ino fit many times over; /dev/null has nothing more. */
