@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
+import { wasmDefines } from './wasm.mjs';
 
 const client = await build({
   entryPoints: ['src/format/report-client/main.ts'],
@@ -35,6 +36,7 @@ const common = {
   define: {
     __REPORT_CLIENT_JS__: JSON.stringify(clientText('.js')),
     __REPORT_CLIENT_CSS__: JSON.stringify(clientText('.css')),
+    ...(await wasmDefines()),
   },
 };
 

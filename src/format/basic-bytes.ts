@@ -32,7 +32,7 @@ export abstract class ByteRows {
   constructor(
     protected readonly formatter: BasicFormatter,
     protected readonly options: BasicOptions,
-    private readonly sink: (bytes: Uint8Array) => void,
+    protected readonly sink: (bytes: Uint8Array) => void,
   ) {}
 
   /** The warm-up sample for this kind of rows (format/warm-rows.ts). */

@@ -119,8 +119,9 @@ export class BasicFormatter {
    * Take a mapping line the byte scanner read (parse/maps-fast.ts) as
    * scanMappingLine() would have, so that a later unusual line going through
    * feed() sees the same carried fields. Returns the mapping's size.
+   * `counted`: its size is in the totals already (see addSizes()).
    */
-  acceptScanned(line: FastMapsLine, buf: Uint8Array): number {
+  acceptScanned(line: FastMapsLine, buf: Uint8Array, counted = false): number {
     const fields = this.fields;
     fields.start = line.start;
     fields.startDigits = null;
@@ -140,10 +141,22 @@ export class BasicFormatter {
     this.lineNumber++;
     const diff = line.end - line.start;
     this.diff = diff;
-    accountPerms(perms, diff, this.totals);
+    accountPerms(perms, diff, counted ? null : this.totals);
     // -x: the caller keeps this line's name (cp2) until it hands it over.
     this.pending.forgetName();
     return diff;
+  }
+
+  /**
+   * Sizes counted elsewhere (the WebAssembly rows, format/wasm-rows.ts,
+   * which pass their lines to acceptScanned() with `counted`), added to the
+   * footer's totals; C's unsigned sums wrap, so the order does not matter.
+   */
+  addSizes(shared: U64, privateWriteable: U64, privateReadonly: U64): void {
+    const totals = this.totals;
+    totals.shared = add(totals.shared, shared);
+    totals.privateWriteable = add(totals.privateWriteable, privateWriteable);
+    totals.privateReadonly = add(totals.privateReadonly, privateReadonly);
   }
 
   /** -x on the byte path: the pending mapping (see ExtendedBytes) is now the formatter's. */
