@@ -11,7 +11,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The constant's name in src/ and the AssemblyScript source it holds. */
 export const WASM_MODULES = {
-  __MAPS_ROWS_WASM__: 'src/format/wasm/maps-rows.ts',
+  __ROWS_WASM__: 'src/format/wasm/rows.ts',
 };
 
 /** Compile one AssemblyScript file: the module's bytes. */
@@ -19,7 +19,7 @@ export async function compileWasm(source) {
   let binary = null;
   let errors = '';
   const { error } = await asc.main(
-    [join(ROOT, source), '--outFile', 'out.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '24'],
+    [join(ROOT, source), '--outFile', 'out.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--initialMemory', '24'],
     {
       writeFile(name, contents) {
         if (name.endsWith('.wasm')) binary = contents;

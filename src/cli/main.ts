@@ -4,7 +4,7 @@
  */
 import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
 import { newBasicRows } from '../format/wasm-rows.js';
-import { ExtendedBytes } from '../format/extended-bytes.js';
+import { newExtendedRows } from '../format/wasm-extended.js';
 import { isWholeRange } from '../model/range.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
@@ -203,7 +203,7 @@ function printBasic(context: PrintContext, record: ProcessRecord, carry: BasicCa
   if (!colored && isWholeRange(options.range)) {
     // Without colour or -A: bytes in, bytes out.
     const sink = (data: Uint8Array): void => output.writeBytes(data);
-    const bytes = mode === 'extended' ? new ExtendedBytes(formatter, formatter.options, sink) : newBasicRows(formatter, formatter.options, sink);
+    const bytes = mode === 'extended' ? newExtendedRows(formatter, formatter.options, sink) : newBasicRows(formatter, formatter.options, sink);
     const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof), mode === 'extended');
     if (!read.ok) return null;
     bytes.end();

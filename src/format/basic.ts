@@ -119,7 +119,7 @@ export class BasicFormatter {
    * Take a mapping line the byte scanner read (parse/maps-fast.ts) as
    * scanMappingLine() would have, so that a later unusual line going through
    * feed() sees the same carried fields. Returns the mapping's size.
-   * `counted`: its size is in the totals already (see addSizes()).
+   * `counted`: its size is in the totals already (see addTotals()).
    */
   acceptScanned(line: FastMapsLine, buf: Uint8Array, counted = false): number {
     const fields = this.fields;
@@ -148,15 +148,14 @@ export class BasicFormatter {
   }
 
   /**
-   * Sizes counted elsewhere (the WebAssembly rows, format/wasm-rows.ts,
-   * which pass their lines to acceptScanned() with `counted`), added to the
-   * footer's totals; C's unsigned sums wrap, so the order does not matter.
+   * Totals counted elsewhere (the WebAssembly rows, format/wasm-rows.ts and
+   * wasm-extended.ts, which pass their lines to acceptScanned() with
+   * `counted`), added to the footer's; C's unsigned sums wrap, so the order
+   * does not matter.
    */
-  addSizes(shared: U64, privateWriteable: U64, privateReadonly: U64): void {
+  addTotals(values: Partial<Totals>): void {
     const totals = this.totals;
-    totals.shared = add(totals.shared, shared);
-    totals.privateWriteable = add(totals.privateWriteable, privateWriteable);
-    totals.privateReadonly = add(totals.privateReadonly, privateReadonly);
+    for (const key of Object.keys(values) as (keyof Totals)[]) totals[key] = add(totals[key], values[key]!);
   }
 
   /** -x on the byte path: the pending mapping (see ExtendedBytes) is now the formatter's. */

@@ -128,6 +128,13 @@ export class ExtendedBytes extends ByteRows {
     return true;
   }
 
+  /** After mappings printed elsewhere (format/wasm-extended.ts): nothing pending, as after a Swap line. */
+  protected settle(): void {
+    this.countLines();
+    this.pending = false;
+    this.keyLineMax = FGETS_LINE_MAX;
+  }
+
   /** The longest key line (less its newline) read here: one fgets() chunk that leaves the pending name alone. */
   private keyLineLimit(nameOffset: number | null): number {
     // A line of n bytes writes mapbuf[0..n], its NUL at n: it changes a

@@ -11,6 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { BasicFormatter, BasicOptions, formatBasic } from '../../src/format/basic.js';
 import { ExtendedBytes } from '../../src/format/extended-bytes.js';
+import { WasmExtendedBytes } from '../../src/format/wasm-extended.js';
+import { rowsModule } from '../../src/format/wasm-module.js';
 import {
   KEY_OTHER, KEY_PRIVATE_DIRTY, KEY_RSS, KEY_SHARED_DIRTY, KEY_SWAP, KEY_VALUE_FROM, kernelKeyAt, kernelKeyValue,
 } from '../../src/parse/smaps-fast.js';
@@ -40,11 +42,19 @@ const ANON = head('7f0a1c100000', '7f0a1c200000', 'rw-p', '');
 const STACK = head('7ffd0000e000', '7ffd00010000', 'rw-p', '[stack]');
 const HEAP = head('55d4c9000000', '55d4c9021000', 'rw-p', '[heap]');
 
-/** Run the byte path over `text` cut at `cuts`, feeding what it leaves over again as streamBytes does. */
-function viaBytes(text: string, cuts: number[], options: BasicOptions = OPTIONS): string {
+type Rows = (formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void) => ExtendedBytes;
+
+/** The two byte paths: JavaScript, and WebAssembly (format/wasm-extended.ts) with JavaScript for what it leaves. */
+const PATHS: [string, Rows][] = [
+  ['ExtendedBytes', (formatter, options, sink) => new ExtendedBytes(formatter, options, sink)],
+  ['WasmExtendedBytes', (formatter, options, sink) => new WasmExtendedBytes(formatter, options, sink, rowsModule()!)],
+];
+
+/** Run a byte path over `text` cut at `cuts`, feeding what it leaves over again as streamBytes does. */
+function viaBytes(text: string, cuts: number[], options: BasicOptions = OPTIONS, make: Rows = PATHS[0]![1]): string {
   const formatter = new BasicFormatter(options, { start: 0 });
   const out: Buffer[] = [];
-  const bytes = new ExtendedBytes(formatter, options, (data) => out.push(Buffer.from(data)));
+  const bytes = make(formatter, options, (data) => out.push(Buffer.from(data)));
   const input = Buffer.from(text, 'latin1');
   let kept = Buffer.alloc(0);
   let from = 0;
@@ -125,12 +135,12 @@ function cutsFor(text: string): number[][] {
   return sets;
 }
 
-describe('ExtendedBytes', () => {
+for (const [path, make] of PATHS) describe(path, () => {
   for (const [name, text] of Object.entries(TEXTS)) {
     it(`prints as the string path: ${name}`, () => {
       const expected = viaText(text);
       for (const cuts of cutsFor(text)) {
-        expect(viaBytes(text, cuts), `${name}, cuts ${cuts.slice(0, 4).join(',')}...`).toBe(expected);
+        expect(viaBytes(text, cuts, OPTIONS, make), `${name}, cuts ${cuts.slice(0, 4).join(',')}...`).toBe(expected);
       }
     });
   }
@@ -139,8 +149,8 @@ describe('ExtendedBytes', () => {
     for (const options of [{ ...OPTIONS, quiet: true }, { ...OPTIONS, showPath: true }, { ...OPTIONS, kernelNames: true }]) {
       for (const text of Object.values(TEXTS)) {
         const expected = viaText(text, options);
-        expect(viaBytes(text, [], options)).toBe(expected);
-        expect(viaBytes(text, [text.length >> 1], options)).toBe(expected);
+        expect(viaBytes(text, [], options, make)).toBe(expected);
+        expect(viaBytes(text, [text.length >> 1], options, make)).toBe(expected);
       }
     }
   });
@@ -156,7 +166,7 @@ describe('ExtendedBytes', () => {
       return feed(text);
     };
     const out: Buffer[] = [];
-    const bytes = new ExtendedBytes(formatter, OPTIONS, (data) => out.push(Buffer.from(data)));
+    const bytes = make(formatter, OPTIONS, (data) => out.push(Buffer.from(data)));
     bytes.feed(Buffer.from(PLAIN, 'latin1'), true);
     bytes.end();
     expect(fed).toBe(0);

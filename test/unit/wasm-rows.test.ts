@@ -1,5 +1,5 @@
 /**
- * The WebAssembly rows (format/wasm-rows.ts, format/wasm/maps-rows.ts)
+ * The WebAssembly rows (format/wasm-rows.ts, format/wasm/rows.ts)
  * must print exactly what the string path (formatBasic) prints for the same
  * maps text, wherever the blocks are cut; the string path is itself checked
  * against pmap in test/fixtures.test.ts and test/fuzz.test.ts. The module
@@ -10,7 +10,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BasicFormatter, BasicOptions, formatBasic } from '../../src/format/basic.js';
-import { WasmBasicBytes, mapsRowsModule } from '../../src/format/wasm-rows.js';
+import { WasmBasicBytes } from '../../src/format/wasm-rows.js';
+import { WasmExtendedBytes } from '../../src/format/wasm-extended.js';
+import { rowsModule } from '../../src/format/wasm-module.js';
 import { hasSysvMarker, newFastMapsLine, scanKernelMapsLine } from '../../src/parse/maps-fast.js';
 
 const BASE: BasicOptions = { mode: 'default', quiet: false, showPath: false, range: null, startStack: 0x7ffd0000f000, shmMinor: 0x1234, kernelNames: false };
@@ -63,7 +65,7 @@ function jsTakes(line: string): boolean {
 function viaWasm(text: string, cuts: number[], options: BasicOptions): { output: string; rows: number; writes: number } {
   const formatter = new BasicFormatter(options, { start: 0 });
   const out: Buffer[] = [];
-  const wasm = mapsRowsModule()!;
+  const wasm = rowsModule()!;
   const bytes = new WasmBasicBytes(formatter, options, (data) => out.push(Buffer.from(data)), wasm);
   const input = Buffer.from(text, 'latin1');
   let kept = Buffer.alloc(0);
@@ -93,7 +95,7 @@ function random(seed: number): () => number {
 
 describe('WebAssembly maps rows', () => {
   it('is built into the tests (vitest.config.ts) as into dist/', () => {
-    expect(mapsRowsModule()).not.toBeNull();
+    expect(rowsModule()).not.toBeNull();
   });
 
   for (const line of TAKEN) it(`takes ${JSON.stringify(line.slice(0, 40))}…`, () => expect(jsTakes(line)).toBe(true));
@@ -142,5 +144,21 @@ describe('WebAssembly maps rows', () => {
     // An unparsable line reuses sscanf's earlier fields (the carried start).
     const text = `${TAKEN[0]}\n${TAKEN[2]}\n-\n`;
     expect(viaWasm(text, [], BASE).output).toBe(formatBasic(text, BASE, { start: 0 }));
+  });
+
+  it('takes plain -x mappings whole (the JavaScript rows see none of them)', () => {
+    const key = (name: string, kB: number): string => `${(name + ':').padEnd(16)}${String(kB).padStart(8)} kB\n`;
+    const mapping = (line: string): string =>
+      `${line}\n` + key('Size', 16) + key('Rss', 8) + key('Shared_Dirty', 0) + key('Private_Dirty', 4) + key('Swap', 0) +
+      key('SwapPss', 0) + 'VmFlags: rd wr mr mw me ac \n';
+    const text = TAKEN.map(mapping).join('');
+    const options: BasicOptions = { ...BASE, mode: 'extended' };
+    const wasm = rowsModule()!;
+    const out: Buffer[] = [];
+    const bytes = new WasmExtendedBytes(new BasicFormatter(options, { start: 0 }), options, (data) => out.push(Buffer.from(data)), wasm);
+    bytes.feed(Buffer.from(text, 'latin1'), true);
+    expect(wasm.rows()).toBe(TAKEN.length);
+    bytes.end();
+    expect(Buffer.concat(out).toString('latin1')).toBe(formatBasic(text, options, { start: 0 }));
   });
 });

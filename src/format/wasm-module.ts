@@ -1,0 +1,111 @@
+/**
+ * The WebAssembly rows module (format/wasm/rows.ts), made on first use, and
+ * the block handling both of its row classes share (wasm-rows.ts for the
+ * default and -d listings, wasm-extended.ts for -x).
+ *
+ * Why: JavaScript's byte loops are fast only once TurboFan has compiled
+ * them. On a 60,000-mapping maps file the first 1 MB block took 29 ms where
+ * each later one took 4.3 ms, because the loop ran interpreted while the
+ * compiler thread worked (traced with --trace-opt and timed per block);
+ * warming it longer, holding the scan until the file was read, splitting
+ * the loop against on-stack replacement, and --maglev did not help. The
+ * module needs no warm-up: Liftoff compiles it in under a millisecond.
+ *
+ * Where WebAssembly is missing (bin/tspmap.js runs `node --jitless
+ * --no-expose-wasm` under a small `ulimit -v`), rowsModule() is null and the
+ * JavaScript rows run.
+ */
+
+import { normalize } from '../parse/u64.js';
+import type { Totals } from './basic-rows.js';
+
+/** The module's bytes, base64, put in by the build (scripts/wasm.mjs). */
+declare const __ROWS_WASM__: string | undefined;
+
+/** What wasm/rows.ts exports. */
+export interface RowsExports {
+  memory: WebAssembly.Memory;
+  IN_AT: WebAssembly.Global;
+  STOP_OUTPUT_FULL: WebAssembly.Global;
+  STOP_DECLINED: WebAssembly.Global;
+  configure(device: number, showPath: number, kernelNames: number, startStack: bigint): void;
+  runMaps(from: number, to: number): number;
+  runSmaps(from: number, to: number, eof: number): number;
+  reason(): number;
+  rows(): number;
+  lines(): number;
+  lastRowLine(): number;
+  outputStart(): number;
+  outputEnd(): number;
+  takeOutput(): void;
+  total(which: number): bigint;
+}
+
+/** total()'s argument for each of pmap's totals. */
+export const TOTAL_KEYS: readonly (keyof Totals)[] = ['shared', 'privateWriteable', 'privateReadonly', 'rss', 'sharedDirty', 'privateDirty'];
+
+const PAGE_BYTES = 64 * 1024;
+
+/**
+ * Blocks up to this size are copied into the module's memory. streamBytes
+ * hands on about 1 MB, or up to ~16 MB while a read-ahead thread starts; a
+ * larger one holds an unended line of many MiB, which the JavaScript rows
+ * take without a second copy of it.
+ */
+export const BLOCK_MAX = 32 << 20;
+
+let loaded: RowsExports | null | undefined;
+
+/** The module's instance; null without WebAssembly or the build's bytes. */
+export function rowsModule(): RowsExports | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (typeof __ROWS_WASM__ !== 'string' || typeof WebAssembly !== 'object') return loaded;
+  try {
+    const module = new WebAssembly.Module(Buffer.from(__ROWS_WASM__, 'base64'));
+    loaded = new WebAssembly.Instance(module, {}).exports as unknown as RowsExports;
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** One block in the module's memory, and its rows handed out. */
+export class WasmBlock {
+  readonly inAt: number;
+  readonly outputFull: number;
+  readonly declined: number;
+  memory = new Uint8Array(0);
+
+  constructor(readonly wasm: RowsExports) {
+    this.inAt = wasm.IN_AT.value as number;
+    this.outputFull = wasm.STOP_OUTPUT_FULL.value as number;
+    this.declined = wasm.STOP_DECLINED.value as number;
+  }
+
+  /** Copy `bytes` in (the memory grown to fit), with the newline the module stops at after it. */
+  load(bytes: Uint8Array): void {
+    const memory = this.wasm.memory;
+    const short = this.inAt + bytes.length + 1 - memory.buffer.byteLength;
+    if (short > 0) memory.grow(Math.ceil(short / PAGE_BYTES));
+    this.memory = new Uint8Array(memory.buffer);
+    this.memory.set(bytes, this.inAt);
+    this.memory[this.inAt + bytes.length] = 0x0a;
+  }
+
+  /** The rows the last run wrote, to `sink`, and the output area emptied. */
+  handOut(sink: (bytes: Uint8Array) => void): void {
+    const wasm = this.wasm;
+    const from = wasm.outputStart();
+    const to = wasm.outputEnd();
+    if (to > from) sink(this.memory.subarray(from, to));
+    wasm.takeOutput();
+  }
+
+  /** The first `count` totals (in TOTAL_KEYS' order) since configure(), as the formatter's U64 values. */
+  totals(count: number): Partial<Totals> {
+    const totals: Partial<Totals> = {};
+    for (let which = 0; which < count; which++) totals[TOTAL_KEYS[which]!] = normalize(this.wasm.total(which));
+    return totals;
+  }
+}
