@@ -8,26 +8,24 @@ import { isSmapsKeyStart } from '../parse/maps.js';
 import { newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
 import { ExtendedBytes } from './extended-bytes.js';
-import { BLOCK_MAX, RowsExports, WasmBlock, rowsModule } from './wasm-module.js';
-import { configureRows } from './wasm-rows.js';
+import { BLOCK_MAX, WasmBlock, blockFor, wasmBuilt } from './wasm-module.js';
 
 /** -x rows: WebAssembly where it runs, else JavaScript. */
 export function newExtendedRows(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): ExtendedBytes {
-  const wasm = rowsModule();
-  return wasm === null ? new ExtendedBytes(formatter, options, sink) : new WasmExtendedBytes(formatter, options, sink, wasm);
+  return wasmBuilt() ? new WasmExtendedBytes(formatter, options, sink) : new ExtendedBytes(formatter, options, sink);
 }
 
 /** A mapping's lines are a few KiB: a longer unfinished rest is something else. */
 const UNFINISHED_MAX = 64 * 1024;
 
 export class WasmExtendedBytes extends ExtendedBytes {
-  private readonly block: WasmBlock;
+  /** The module, once the first block has come (null: the JavaScript rows). */
+  private block: WasmBlock | null | undefined;
   private readonly last = newFastMapsLine();
 
-  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void, private readonly wasm: RowsExports) {
+  /** `everyFile`: the module even for a file read in one block (for tests). */
+  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void, private readonly everyFile = false) {
     super(formatter, options, sink);
-    this.block = new WasmBlock(wasm);
-    configureRows(wasm, options);
   }
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
@@ -36,14 +34,16 @@ export class WasmExtendedBytes extends ExtendedBytes {
     if (!this.started) this.begin();
     const length = bytes.length;
     if (this.formatter.isStopped) return length;
-    if (length > BLOCK_MAX) return super.feed(bytes, eof);
-    const { wasm, block } = this;
+    if (this.block === undefined) this.block = blockFor(this.options, eof && !this.everyFile);
+    const block = this.block;
+    if (block === null || length > BLOCK_MAX) return super.feed(bytes, eof);
+    const wasm = block.wasm;
     block.load(bytes);
     let pos = 0;
     while (pos < length) {
       this.flush();
       pos = wasm.runSmaps(block.inAt + pos, block.inAt + length, eof ? 1 : 0) - block.inAt;
-      this.adopt(bytes);
+      this.adopt(bytes, block);
       const reason = wasm.reason();
       if (reason === block.outputFull) continue;
       let next: number;
@@ -66,7 +66,7 @@ export class WasmExtendedBytes extends ExtendedBytes {
   }
 
   override end(): void {
-    this.formatter.addTotals(this.block.totals(6));
+    if (this.block) this.formatter.addTotals(this.block.totals(6));
     super.end();
   }
 
@@ -74,17 +74,17 @@ export class WasmExtendedBytes extends ExtendedBytes {
    * After a run: its rows go out, and the formatter takes its last mapping
    * line as if it had scanned it, then its Swap line's reset.
    */
-  private adopt(bytes: Buffer): void {
-    const rows = this.wasm.rows();
+  private adopt(bytes: Buffer, block: WasmBlock): void {
+    const rows = block.wasm.rows();
     if (rows === 0) return;
-    const lineAt = this.wasm.lastRowLine() - this.block.inAt;
+    const lineAt = block.wasm.lastRowLine() - block.inAt;
     scanKernelMapsLine(bytes, lineAt, bytes.indexOf(0x0a, lineAt), this.last);
     this.settle();
     const formatter = this.formatter;
-    formatter.countLines(this.wasm.lines() - 1);
+    formatter.countLines(block.wasm.lines() - 1);
     formatter.acceptScanned(this.last, bytes, true);
     formatter.swapReset();
-    this.block.handOut(this.sink);
+    block.handOut(this.sink);
   }
 }
 

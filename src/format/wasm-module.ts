@@ -17,7 +17,7 @@
  */
 
 import { normalize } from '../parse/u64.js';
-import type { Totals } from './basic-rows.js';
+import type { BasicOptions, Totals } from './basic-rows.js';
 
 /** The module's bytes, base64, put in by the build (scripts/wasm.mjs). */
 declare const __ROWS_WASM__: string | undefined;
@@ -56,11 +56,16 @@ export const BLOCK_MAX = 32 << 20;
 
 let loaded: RowsExports | null | undefined;
 
+/** Whether the build put the module in and this Node has WebAssembly (not under --no-expose-wasm). */
+export function wasmBuilt(): boolean {
+  return typeof __ROWS_WASM__ === 'string' && typeof WebAssembly === 'object';
+}
+
 /** The module's instance; null without WebAssembly or the build's bytes. */
 export function rowsModule(): RowsExports | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  if (typeof __ROWS_WASM__ !== 'string' || typeof WebAssembly !== 'object') return loaded;
+  if (!wasmBuilt() || typeof __ROWS_WASM__ !== 'string') return loaded;
   try {
     const module = new WebAssembly.Module(Buffer.from(__ROWS_WASM__, 'base64'));
     loaded = new WebAssembly.Instance(module, {}).exports as unknown as RowsExports;
@@ -108,4 +113,18 @@ export class WasmBlock {
     for (let which = 0; which < count; which++) totals[TOTAL_KEYS[which]!] = normalize(this.wasm.total(which));
     return totals;
   }
+}
+
+/**
+ * The module with one process's options, for a file of more than one
+ * block; null (the JavaScript rows) for a file read in one block, where
+ * making the instance (about 0.5 ms) would cost more than it saves, or
+ * without WebAssembly.
+ */
+export function blockFor(options: BasicOptions, firstBlockIsLast: boolean): WasmBlock | null {
+  const wasm = firstBlockIsLast ? null : rowsModule();
+  if (wasm === null) return null;
+  const stack = BigInt.asUintN(64, BigInt(options.startStack));
+  wasm.configure(options.mode === 'device' ? 1 : 0, options.showPath ? 1 : 0, options.kernelNames ? 1 : 0, stack);
+  return new WasmBlock(wasm);
 }

@@ -7,28 +7,21 @@
 import { newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
 import { BasicBytes } from './basic-bytes.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
-import { BLOCK_MAX, RowsExports, WasmBlock, rowsModule } from './wasm-module.js';
+import { BLOCK_MAX, WasmBlock, blockFor, wasmBuilt } from './wasm-module.js';
 
 /** Rows for the default and -d modes: WebAssembly where it runs, else JavaScript. */
 export function newBasicRows(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): BasicBytes {
-  const wasm = rowsModule();
-  return wasm === null ? new BasicBytes(formatter, options, sink) : new WasmBasicBytes(formatter, options, sink, wasm);
-}
-
-/** The module's configure() for one process. */
-export function configureRows(wasm: RowsExports, options: BasicOptions): void {
-  const stack = BigInt.asUintN(64, BigInt(options.startStack));
-  wasm.configure(options.mode === 'device' ? 1 : 0, options.showPath ? 1 : 0, options.kernelNames ? 1 : 0, stack);
+  return wasmBuilt() ? new WasmBasicBytes(formatter, options, sink) : new BasicBytes(formatter, options, sink);
 }
 
 export class WasmBasicBytes extends BasicBytes {
-  private readonly block: WasmBlock;
+  /** The module, once the first block has come (null: the JavaScript rows). */
+  private block: WasmBlock | null | undefined;
   private readonly last = newFastMapsLine();
 
-  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void, private readonly wasm: RowsExports) {
+  /** `everyFile`: the module even for a file read in one block (for tests). */
+  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void, private readonly everyFile = false) {
     super(formatter, options, sink);
-    this.block = new WasmBlock(wasm);
-    configureRows(wasm, options);
   }
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
@@ -38,14 +31,16 @@ export class WasmBasicBytes extends BasicBytes {
     const length = bytes.length;
     // An error (an undefined field) or -A has ended this process's rows.
     if (this.formatter.isStopped) return length;
-    if (length > BLOCK_MAX) return super.feed(bytes, eof);
-    const { wasm, block } = this;
+    if (this.block === undefined) this.block = blockFor(this.options, eof && !this.everyFile);
+    const block = this.block;
+    if (block === null || length > BLOCK_MAX) return super.feed(bytes, eof);
+    const wasm = block.wasm;
     block.load(bytes);
     let pos = 0;
     while (pos < length) {
       this.flush();
       pos = wasm.runMaps(block.inAt + pos, block.inAt + length) - block.inAt;
-      this.adopt(bytes);
+      this.adopt(bytes, block);
       const reason = wasm.reason();
       if (reason === block.outputFull) continue;
       let next: number;
@@ -66,7 +61,7 @@ export class WasmBasicBytes extends BasicBytes {
   }
 
   override end(): void {
-    this.formatter.addTotals(this.block.totals(3));
+    if (this.block) this.formatter.addTotals(this.block.totals(3));
     super.end();
   }
 
@@ -74,13 +69,13 @@ export class WasmBasicBytes extends BasicBytes {
    * After a run: its rows go out, and the formatter takes its last line as
    * if it had scanned it (a later unusual line may reuse its fields).
    */
-  private adopt(bytes: Buffer): void {
-    const rows = this.wasm.rows();
+  private adopt(bytes: Buffer, block: WasmBlock): void {
+    const rows = block.wasm.rows();
     if (rows === 0) return;
-    const lineAt = this.wasm.lastRowLine() - this.block.inAt;
+    const lineAt = block.wasm.lastRowLine() - block.inAt;
     scanKernelMapsLine(bytes, lineAt, bytes.indexOf(0x0a, lineAt), this.last);
     this.formatter.countLines(rows - 1);
     this.formatter.acceptScanned(this.last, bytes, true);
-    this.block.handOut(this.sink);
+    block.handOut(this.sink);
   }
 }

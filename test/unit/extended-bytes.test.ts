@@ -12,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { BasicFormatter, BasicOptions, formatBasic } from '../../src/format/basic.js';
 import { ExtendedBytes } from '../../src/format/extended-bytes.js';
 import { WasmExtendedBytes } from '../../src/format/wasm-extended.js';
-import { rowsModule } from '../../src/format/wasm-module.js';
 import {
   KEY_OTHER, KEY_PRIVATE_DIRTY, KEY_RSS, KEY_SHARED_DIRTY, KEY_SWAP, KEY_VALUE_FROM, kernelKeyAt, kernelKeyValue,
 } from '../../src/parse/smaps-fast.js';
@@ -47,7 +46,7 @@ type Rows = (formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uin
 /** The two byte paths: JavaScript, and WebAssembly (format/wasm-extended.ts) with JavaScript for what it leaves. */
 const PATHS: [string, Rows][] = [
   ['ExtendedBytes', (formatter, options, sink) => new ExtendedBytes(formatter, options, sink)],
-  ['WasmExtendedBytes', (formatter, options, sink) => new WasmExtendedBytes(formatter, options, sink, rowsModule()!)],
+  ['WasmExtendedBytes', (formatter, options, sink) => new WasmExtendedBytes(formatter, options, sink, true)],
 ];
 
 /** Run a byte path over `text` cut at `cuts`, feeding what it leaves over again as streamBytes does. */

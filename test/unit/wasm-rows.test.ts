@@ -66,7 +66,7 @@ function viaWasm(text: string, cuts: number[], options: BasicOptions): { output:
   const formatter = new BasicFormatter(options, { start: 0 });
   const out: Buffer[] = [];
   const wasm = rowsModule()!;
-  const bytes = new WasmBasicBytes(formatter, options, (data) => out.push(Buffer.from(data)), wasm);
+  const bytes = new WasmBasicBytes(formatter, options, (data) => out.push(Buffer.from(data)), true);
   const input = Buffer.from(text, 'latin1');
   let kept = Buffer.alloc(0);
   let from = 0;
@@ -155,7 +155,7 @@ describe('WebAssembly maps rows', () => {
     const options: BasicOptions = { ...BASE, mode: 'extended' };
     const wasm = rowsModule()!;
     const out: Buffer[] = [];
-    const bytes = new WasmExtendedBytes(new BasicFormatter(options, { start: 0 }), options, (data) => out.push(Buffer.from(data)), wasm);
+    const bytes = new WasmExtendedBytes(new BasicFormatter(options, { start: 0 }), options, (data) => out.push(Buffer.from(data)), true);
     bytes.feed(Buffer.from(text, 'latin1'), true);
     expect(wasm.rows()).toBe(TAKEN.length);
     bytes.end();
