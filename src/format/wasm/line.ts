@@ -43,10 +43,28 @@ export let nameFrom: u32 = 0;
 let firstSlash: i32 = -1;
 let lastSlash: i32 = -1;
 
-@inline function hexDigit(code: u32): i32 {
-  if (code - 0x30 < 10) return <i32>(code - 0x30);
-  if (code - 0x61 < 6) return <i32>(code - 0x57);
-  return -1;
+/** Each byte's value as a lower-case hex digit (as the kernel prints them), 0xff for any other byte. */
+const HEX_VALUES = memory.data<u8>([
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 10, 11, 12, 13, 14, 15, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+]);
+
+@inline function hexDigit(code: u32): u32 {
+  return load<u8>(HEX_VALUES + code);
 }
 
 /** Where the last hexField() stopped. */
@@ -55,8 +73,8 @@ let fieldEnd: u32 = 0;
 /** The hex digits from `at` and their value (meaningless past 16 digits); fieldEnd is one past them. */
 @inline function hexField(at: u32): u64 {
   let value: u64 = 0;
-  let digit: i32;
-  while ((digit = hexDigit(load<u8>(at))) >= 0) {
+  let digit: u32;
+  while ((digit = hexDigit(load<u8>(at))) != 0xff) {
     value = (value << 4) | <u64>digit;
     at++;
   }
@@ -100,20 +118,24 @@ export function scanMappingLine(pos: u32, to: u32): u32 {
   if (at == inodeFrom || at - inodeFrom > DEC_DIGITS_MAX || (code != 0x0a && code != 0x20)) return DECLINE;
   while (load<u8>(at) == 0x20) at++;
   nameFrom = at;
-  firstSlash = -1;
-  lastSlash = -1;
+  let first: i32 = -1;
+  let last: i32 = -1;
+  let slashS = false;
   while ((code = load<u8>(at)) != 0x0a) {
-    if (code < 0x20 || code > 0x7e) return DECLINE;
+    if (code - 0x20 > 0x5e) return DECLINE;
     if (code == 0x2f) {
-      if (firstSlash < 0) firstSlash = <i32>at;
-      lastSlash = <i32>at;
+      if (first < 0) first = <i32>at;
+      last = <i32>at;
+      slashS |= load<u8>(at + 1) == 0x53;
     }
     at++;
   }
+  firstSlash = first;
+  lastSlash = last;
   const nl = at;
   if (nl >= to || nl - pos + 1 > FGETS_LINE_MAX || end < start) return DECLINE;
   // SysV shared memory is named from the inode: the caller's exact path.
-  if (major == 0 && hasSysvMarker(nameFrom, nl)) return DECLINE;
+  if (major == 0 && slashS && hasSysvMarker(nameFrom, nl)) return DECLINE;
   return nl;
 }
 

@@ -16,6 +16,7 @@ export function resetOutput(): void {
   outAt = OUT_AT;
 }
 
+/** Where the next output byte goes, after a writer's last position. */
 export function setOutput(at: u32): void {
   outAt = at;
 }
@@ -25,23 +26,38 @@ export function outputFull(): bool {
   return outAt > OUT_AT + OUT_BYTES;
 }
 
-export function put(byte: u32): void {
-  store<u8>(outAt++, byte);
+/** Write `byte` at o: the next position. */
+@inline export function put(o: u32, byte: u32): u32 {
+  store<u8>(o, byte);
+  return o + 1;
 }
 
 /** "%0Nlx" of a value whose digits are at [from, to): pad them with zeros. */
-export function putZeroPadded(from: u32, to: u32, width: u32): void {
-  let o = outAt;
+export function putZeroPadded(o: u32, from: u32, to: u32, width: u32): u32 {
   for (let pad = <i32>width - <i32>(to - from); pad > 0; pad--) store<u8>(o++, 0x30);
   for (let at = from; at < to; at++) store<u8>(o++, load<u8>(at));
-  outAt = o;
+  return o;
 }
 
-/** "%*lu". */
-export function putDecimal(value: u64, width: u32): void {
+/** "%*lu"; 32-bit division while the value fits (a size in kB always does). */
+export function putDecimal(o: u32, value: u64, width: u32): u32 {
+  if (value >> 32) return putDecimal64(o, value, width);
+  const small = <u32>value;
+  let digits: u32 = 1;
+  for (let rest = small; rest >= 10; rest /= 10) digits++;
+  for (let pad = <i32>width - <i32>digits; pad > 0; pad--) store<u8>(o++, 0x20);
+  let at = o + digits;
+  let rest = small;
+  do {
+    store<u8>(--at, <u8>(0x30 + rest % 10));
+    rest /= 10;
+  } while (rest > 0);
+  return o + digits;
+}
+
+function putDecimal64(o: u32, value: u64, width: u32): u32 {
   let digits: u32 = 1;
   for (let rest = value; rest >= 10; rest /= 10) digits++;
-  let o = outAt;
   for (let pad = <i32>width - <i32>digits; pad > 0; pad--) store<u8>(o++, 0x20);
   let at = o + digits;
   let rest = value;
@@ -49,14 +65,13 @@ export function putDecimal(value: u64, width: u32): void {
     store<u8>(--at, <u8>(0x30 + rest % 10));
     rest /= 10;
   } while (rest > 0);
-  outAt = o + digits;
+  return o + digits;
 }
 
 /** "%0Nx" of an unsigned int. */
-export function putHex(value: u32, width: u32): void {
+export function putHex(o: u32, value: u32, width: u32): u32 {
   let digits: u32 = 1;
   for (let rest = value; rest >= 16; rest >>= 4) digits++;
-  let o = outAt;
   for (let pad = <i32>width - <i32>digits; pad > 0; pad--) store<u8>(o++, 0x30);
   let at = o + digits;
   let rest = value;
@@ -65,34 +80,36 @@ export function putHex(value: u32, width: u32): void {
     store<u8>(--at, <u8>(digit < 10 ? 0x30 + digit : 0x57 + digit));
     rest >>= 4;
   } while (rest > 0);
-  outAt = o + digits;
+  return o + digits;
 }
 
-/** The perms as accountPerms() leaves them: a private 'p' prints as '-', and the fifth column is '-'. */
-export function putPerms(): void {
+/** The perms as accountPerms() leaves them (a private 'p' prints as '-', the fifth column is '-'), and a space. */
+export function putPerms(o: u32): u32 {
   const shareMode = load<u8>(permsAt + 3);
-  put(load<u8>(permsAt));
-  put(load<u8>(permsAt + 1));
-  put(load<u8>(permsAt + 2));
-  put(shareMode == 0x70 ? 0x2d : shareMode);
-  put(0x2d);
+  store<u8>(o, load<u8>(permsAt));
+  store<u8>(o + 1, load<u8>(permsAt + 1));
+  store<u8>(o + 2, load<u8>(permsAt + 2));
+  store<u8>(o + 3, shareMode == 0x70 ? 0x2d : shareMode);
+  store<u16>(o + 4, 0x202d);
+  return o + 6;
 }
 
 /** The name from `from` (nameStart()) to the newline, or its label, then the newline. */
-export function putName(from: i32, nl: u32): void {
+export function putName(o: u32, from: i32, nl: u32): u32 {
   if (from >= 0) {
-    let o = outAt;
     for (let at = <u32>from; at < nl; at++) store<u8>(o++, load<u8>(at));
-    outAt = o;
+  } else if (from == NAME_STACK) {
+    // "  [ stack ]"
+    store<u64>(o, 0x63617473205b2020);
+    store<u16>(o + 8, 0x206b);
+    store<u8>(o + 10, 0x5d);
+    o += 11;
   } else {
-    // "  [ stack ]" or "  [ anon ]".
-    put(0x20); put(0x20); put(0x5b); put(0x20);
-    if (from == NAME_STACK) {
-      put(0x73); put(0x74); put(0x61); put(0x63); put(0x6b);
-    } else {
-      put(0x61); put(0x6e); put(0x6f); put(0x6e);
-    }
-    put(0x20); put(0x5d);
+    // "  [ anon ]"
+    store<u64>(o, 0x6e6f6e61205b2020);
+    store<u16>(o + 8, 0x5d20);
+    o += 10;
   }
-  put(0x0a);
+  store<u8>(o, 0x0a);
+  return o + 1;
 }

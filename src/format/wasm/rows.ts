@@ -100,22 +100,17 @@ export function runMaps(from: u32, to: u32): u32 {
     const diff = end - start;
     accountPerms(diff);
     // "%016lx %6luK %s %s\n", or -d's "%016lx %7lu %5s %016llx %03x:%05x %s\n".
-    putZeroPadded(pos, startTo, 16);
-    put(0x20);
-    putDecimal(diff >> 10, device ? 7 : 6);
-    if (!device) put(0x4b);
-    put(0x20);
-    putPerms();
-    put(0x20);
+    let o = putZeroPadded(outAt, pos, startTo, 16);
+    o = put(o, 0x20);
+    o = putDecimal(o, diff >> 10, device ? 7 : 6);
+    if (!device) o = put(o, 0x4b);
+    o = putPerms(put(o, 0x20));
     if (device) {
-      putZeroPadded(offsetFrom, offsetTo, 16);
-      put(0x20);
-      putHex(major, 3);
-      put(0x3a);
-      putHex(minor, 5);
-      put(0x20);
+      o = put(putZeroPadded(o, offsetFrom, offsetTo, 16), 0x20);
+      o = put(putHex(o, major, 3), 0x3a);
+      o = put(putHex(o, minor, 5), 0x20);
     }
-    putName(nameStart(pos, nl), nl);
+    setOutput(putName(o, nameStart(pos, nl), nl));
     rowCount++;
     lastLineAt = pos;
     pos = nl + 1;
@@ -271,15 +266,9 @@ function undo(rowAt: u32, answer: u32): u32 {
 
 /** "%016lx %7lu %7llu %7llu %5s %s\n" for the mapping line just scanned. */
 function extendedRow(pos: u32, nl: u32, from: i32, rss: u64, dirty: u64): void {
-  putZeroPadded(pos, startTo, 16);
-  put(0x20);
-  putDecimal((end - start) >> 10, 7);
-  put(0x20);
-  putDecimal(rss, 7);
-  put(0x20);
-  putDecimal(dirty, 7);
-  put(0x20);
-  putPerms();
-  put(0x20);
-  putName(from, nl);
+  let o = put(putZeroPadded(outAt, pos, startTo, 16), 0x20);
+  o = put(putDecimal(o, (end - start) >> 10, 7), 0x20);
+  o = put(putDecimal(o, rss, 7), 0x20);
+  o = put(putDecimal(o, dirty, 7), 0x20);
+  setOutput(putName(putPerms(o), from, nl));
 }
