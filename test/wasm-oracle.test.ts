@@ -8,10 +8,12 @@
  * stdout, stderr and status are compared byte for byte.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pmapOracleProblem } from './helpers/oracle.js';
+import { seededRandom } from './helpers/random.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'tspmap.js');
@@ -23,24 +25,9 @@ const work = mkdtempSync(join(tmpdir(), 'tspmap-wasm-'));
 chmodSync(work, 0o755);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function probe(): string | null {
-  if (!existsSync(PMAP)) return `${PMAP} is missing`;
-  if (process.getuid?.() !== 0) return 'not root';
-  const r = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind ${work} /proc && echo ok`], { encoding: 'utf8' });
-  return r.stdout?.includes('ok') ? null : `unshare -m / mount --bind failed: ${(r.stderr ?? '').trim()}`;
-}
-const noOracle = probe();
+const noOracle = pmapOracleProblem();
 if (noOracle) console.warn(`wasm-oracle.test.ts: comparisons with the real pmap are SKIPPED (${noOracle})`);
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (value: number): string => value.toString(16).padStart(8, '0');
 
@@ -84,7 +71,7 @@ const UNUSUAL_KEYS = [
 
 /** The sleep fixture's tree with a big maps and smaps: `count` mappings, about one in 50 unusual. */
 function bigTree(count: number, seed: number): string {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const maps: string[] = [];
   const smaps: string[] = [];
   let start = 0x55d4c9000000;

@@ -5,10 +5,10 @@
  * that is not a key line. See wasm-module.ts for why.
  */
 import { isSmapsKeyStart } from '../parse/maps.js';
-import { newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
+import { newFastMapsLine } from '../parse/maps-fast.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
 import { ExtendedBytes } from './extended-bytes.js';
-import { BLOCK_MAX, WasmBlock, blockFor, wasmBuilt } from './wasm-module.js';
+import { WasmBlock, blockFor, wasmBuilt } from './wasm-module.js';
 
 /** -x rows: WebAssembly where it runs, else JavaScript. */
 export function newExtendedRows(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): ExtendedBytes {
@@ -36,9 +36,8 @@ export class WasmExtendedBytes extends ExtendedBytes {
     if (this.formatter.isStopped) return length;
     if (this.block === undefined) this.block = blockFor(this.options, eof && !this.everyFile);
     const block = this.block;
-    if (block === null || length > BLOCK_MAX) return super.feed(bytes, eof);
+    if (block === null || !block.load(bytes)) return super.feed(bytes, eof);
     const wasm = block.wasm;
-    block.load(bytes);
     let pos = 0;
     while (pos < length) {
       this.flush();
@@ -75,10 +74,7 @@ export class WasmExtendedBytes extends ExtendedBytes {
    * line as if it had scanned it, then its Swap line's reset.
    */
   private adopt(bytes: Buffer, block: WasmBlock): void {
-    const rows = block.wasm.rows();
-    if (rows === 0) return;
-    const lineAt = block.wasm.lastRowLine() - block.inAt;
-    scanKernelMapsLine(bytes, lineAt, bytes.indexOf(0x0a, lineAt), this.last);
+    if (!block.lastRow(bytes, this.last)) return;
     this.settle();
     const formatter = this.formatter;
     formatter.countLines(block.wasm.lines() - 1);
@@ -86,6 +82,7 @@ export class WasmExtendedBytes extends ExtendedBytes {
     formatter.swapReset();
     block.handOut(this.sink);
   }
+
 }
 
 /** Where the mapping from pos ends: the start of the next line that is not a key line (or the end). */

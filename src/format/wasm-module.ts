@@ -16,6 +16,7 @@
  * JavaScript rows run.
  */
 
+import { FastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
 import { normalize } from '../parse/u64.js';
 import type { BasicOptions, Totals } from './basic-rows.js';
 
@@ -88,14 +89,32 @@ export class WasmBlock {
     this.declined = wasm.STOP_DECLINED.value as number;
   }
 
-  /** Copy `bytes` in (the memory grown to fit), with the newline the module stops at after it. */
-  load(bytes: Uint8Array): void {
+  /**
+   * Copy `bytes` in (the memory grown to fit), with the newline the module
+   * stops at after it; false, and nothing copied, for a block over
+   * BLOCK_MAX (the JavaScript rows take it).
+   */
+  load(bytes: Uint8Array): boolean {
+    if (bytes.length > BLOCK_MAX) return false;
     const memory = this.wasm.memory;
     const short = this.inAt + bytes.length + 1 - memory.buffer.byteLength;
     if (short > 0) memory.grow(Math.ceil(short / PAGE_BYTES));
     this.memory = new Uint8Array(memory.buffer);
     this.memory.set(bytes, this.inAt);
     this.memory[this.inAt + bytes.length] = 0x0a;
+    return true;
+  }
+
+  /**
+   * The last row's line, scanned again into `into` as the formatter needs
+   * it (the module takes only lines this scanner takes: wasm-rows.test.ts);
+   * false when the run wrote no row.
+   */
+  lastRow(bytes: Buffer, into: FastMapsLine): boolean {
+    if (this.wasm.rows() === 0) return false;
+    const lineAt = this.wasm.lastRowLine() - this.inAt;
+    scanKernelMapsLine(bytes, lineAt, bytes.indexOf(0x0a, lineAt), into);
+    return true;
   }
 
   /** The rows the last run wrote, to `sink`, and the output area emptied. */

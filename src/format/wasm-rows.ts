@@ -4,10 +4,10 @@
  * module, and every other line goes through BasicBytes (JavaScript), as
  * before. See wasm-module.ts for why.
  */
-import { newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
+import { newFastMapsLine } from '../parse/maps-fast.js';
 import { BasicBytes } from './basic-bytes.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
-import { BLOCK_MAX, WasmBlock, blockFor, wasmBuilt } from './wasm-module.js';
+import { WasmBlock, blockFor, wasmBuilt } from './wasm-module.js';
 
 /** Rows for the default and -d modes: WebAssembly where it runs, else JavaScript. */
 export function newBasicRows(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): BasicBytes {
@@ -33,9 +33,8 @@ export class WasmBasicBytes extends BasicBytes {
     if (this.formatter.isStopped) return length;
     if (this.block === undefined) this.block = blockFor(this.options, eof && !this.everyFile);
     const block = this.block;
-    if (block === null || length > BLOCK_MAX) return super.feed(bytes, eof);
+    if (block === null || !block.load(bytes)) return super.feed(bytes, eof);
     const wasm = block.wasm;
-    block.load(bytes);
     let pos = 0;
     while (pos < length) {
       this.flush();
@@ -70,12 +69,10 @@ export class WasmBasicBytes extends BasicBytes {
    * if it had scanned it (a later unusual line may reuse its fields).
    */
   private adopt(bytes: Buffer, block: WasmBlock): void {
-    const rows = block.wasm.rows();
-    if (rows === 0) return;
-    const lineAt = block.wasm.lastRowLine() - block.inAt;
-    scanKernelMapsLine(bytes, lineAt, bytes.indexOf(0x0a, lineAt), this.last);
-    this.formatter.countLines(rows - 1);
+    if (!block.lastRow(bytes, this.last)) return;
+    this.formatter.countLines(block.wasm.rows() - 1);
     this.formatter.acceptScanned(this.last, bytes, true);
     block.handOut(this.sink);
   }
+
 }

@@ -13,6 +13,7 @@ import { BasicFormatter, BasicOptions, formatBasic } from '../../src/format/basi
 import { WasmBasicBytes } from '../../src/format/wasm-rows.js';
 import { WasmExtendedBytes } from '../../src/format/wasm-extended.js';
 import { rowsModule } from '../../src/format/wasm-module.js';
+import { seededRandom } from '../helpers/random.js';
 import { hasSysvMarker, newFastMapsLine, scanKernelMapsLine } from '../../src/parse/maps-fast.js';
 
 const BASE: BasicOptions = { mode: 'default', quiet: false, showPath: false, range: null, startStack: 0x7ffd0000f000, shmMinor: 0x1234, kernelNames: false };
@@ -83,15 +84,6 @@ function viaWasm(text: string, cuts: number[], options: BasicOptions): { output:
   return { output: Buffer.concat(out).toString('latin1'), rows, writes: out.length };
 }
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('WebAssembly maps rows', () => {
   it('is built into the tests (vitest.config.ts) as into dist/', () => {
@@ -120,7 +112,7 @@ describe('WebAssembly maps rows', () => {
   for (const [name, change] of modes) {
     it(`prints what the string path prints (${name}), wherever the blocks are cut`, () => {
       const options = { ...BASE, ...change };
-      const next = random(name.length * 7919);
+      const next = seededRandom(name.length * 7919);
       for (let round = 0; round < 40; round++) {
         const lines = Array.from({ length: 1 + Math.floor(next() * 30) }, () =>
           next() < 0.75 ? TAKEN[Math.floor(next() * TAKEN.length)]! : LEFT[Math.floor(next() * LEFT.length)]!,

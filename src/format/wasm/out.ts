@@ -41,28 +41,17 @@ export function putZeroPadded(o: u32, from: u32, to: u32, width: u32): u32 {
 
 /** "%*lu"; 32-bit division while the value fits (a size in kB always does). */
 export function putDecimal(o: u32, value: u64, width: u32): u32 {
-  if (value >> 32) return putDecimal64(o, value, width);
-  const small = <u32>value;
-  let digits: u32 = 1;
-  for (let rest = small; rest >= 10; rest /= 10) digits++;
-  for (let pad = <i32>width - <i32>digits; pad > 0; pad--) store<u8>(o++, 0x20);
-  let at = o + digits;
-  let rest = small;
-  do {
-    store<u8>(--at, <u8>(0x30 + rest % 10));
-    rest /= 10;
-  } while (rest > 0);
-  return o + digits;
+  return value >> 32 ? putDigits<u64>(o, value, width) : putDigits<u32>(o, <u32>value, width);
 }
 
-function putDecimal64(o: u32, value: u64, width: u32): u32 {
+function putDigits<T>(o: u32, value: T, width: u32): u32 {
   let digits: u32 = 1;
   for (let rest = value; rest >= 10; rest /= 10) digits++;
   for (let pad = <i32>width - <i32>digits; pad > 0; pad--) store<u8>(o++, 0x20);
   let at = o + digits;
   let rest = value;
   do {
-    store<u8>(--at, <u8>(0x30 + rest % 10));
+    store<u8>(--at, <u8>(0x30 + <u32>(rest % 10)));
     rest /= 10;
   } while (rest > 0);
   return o + digits;
