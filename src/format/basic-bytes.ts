@@ -9,8 +9,6 @@
 import { FastMapsLine, hasSysvMarker, newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
 import { isSmapsKeyStart } from '../parse/maps.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
-import { WARM_MAPS, warmRows } from './warm-rows.js';
-import type { WarmableRows } from './warm-rows.js';
 
 const OUT_BYTES = 1 << 18;
 /** Room for one row: the fields, and a name of at most 1023 bytes. */
@@ -22,7 +20,7 @@ const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
  * One output buffer that rows are written into by hand, and the exact
- * path's text; the headings and the warm-up before the first line.
+ * path's text; the headings before the first line.
  */
 export abstract class ByteRows {
   protected readonly out = Buffer.allocUnsafe(OUT_BYTES);
@@ -35,26 +33,10 @@ export abstract class ByteRows {
     protected readonly sink: (bytes: Uint8Array) => void,
   ) {}
 
-  /** The warm-up sample for this kind of rows (format/warm-rows.ts). */
-  protected abstract readonly warmSample: Buffer;
-  /** Rows of the same kind, for the warm-up. */
-  protected abstract sibling(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): WarmableRows;
-
-  /** Before the first line; a file of more than one block is big: warm the loop first. */
-  protected start(eof: boolean): void {
-    if (!eof) warmRows(this.options, this.warmSample, (formatter, options, sink) => this.sibling(formatter, options, sink));
-    this.begin();
-  }
-
   /** The headings, before the first line. */
   begin(): void {
     this.started = true;
     this.text(this.formatter.feed(''));
-  }
-
-  /** Make the next row flush the buffer first (for warmRows()). */
-  fillUp(): void {
-    this.at = OUT_BYTES;
   }
 
   /** Make room for one row. */
@@ -82,21 +64,18 @@ export abstract class ByteRows {
 export class BasicBytes extends ByteRows {
   private readonly line: FastMapsLine = newFastMapsLine();
   private readonly device: boolean;
-  protected readonly warmSample = WARM_MAPS;
 
   constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void) {
     super(formatter, options, sink);
     this.device = options.mode === 'device';
   }
 
-  protected sibling(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): BasicBytes {
-    return new BasicBytes(formatter, options, sink);
-  }
+
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
   feed(bytes: Buffer, eof: boolean): number {
     const formatter = this.formatter;
-    if (!this.started) this.start(eof);
+    if (!this.started) this.begin();
     const length = bytes.length;
     const line = this.line;
     let pos = 0;

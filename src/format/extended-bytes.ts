@@ -21,13 +21,10 @@ import {
 import { isSmapsKeyStart } from '../parse/maps.js';
 import { MAPBUF_SIZE } from '../parse/cscan.js';
 import { add } from '../parse/u64.js';
-import type { BasicFormatter, BasicOptions } from './basic.js';
-import { WARM_SMAPS } from './warm-rows.js';
 import { ANON, ByteRows, NAME_ANON, NAME_STACK, STACK, copyBytes, copyZeroPadded, nameStart, writeDecimal } from './basic-bytes.js';
 
 export class ExtendedBytes extends ByteRows {
   private readonly line: FastMapsLine = newFastMapsLine();
-  protected readonly warmSample = WARM_SMAPS;
   /** Key lines read here since the formatter last counted lines. */
   private uncounted = 0;
 
@@ -47,17 +44,11 @@ export class ExtendedBytes extends ByteRows {
    */
   private keyLineMax = FGETS_LINE_MAX;
 
-  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void) {
-    super(formatter, options, sink);
-  }
 
-  protected sibling(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): ExtendedBytes {
-    return new ExtendedBytes(formatter, options, sink);
-  }
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
   feed(bytes: Buffer, eof: boolean): number {
-    if (!this.started) this.start(eof);
+    if (!this.started) this.begin();
     const length = bytes.length;
     if (this.formatter.isStopped) return length;
     let pos = 0;

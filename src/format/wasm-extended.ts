@@ -30,7 +30,6 @@ export class WasmExtendedBytes extends ExtendedBytes {
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
   override feed(bytes: Buffer, eof: boolean): number {
-    // No warm-up: that is for the JavaScript loop.
     if (!this.started) this.begin();
     const length = bytes.length;
     if (this.formatter.isStopped) return length;

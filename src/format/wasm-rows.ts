@@ -26,7 +26,6 @@ export class WasmBasicBytes extends BasicBytes {
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
   override feed(bytes: Buffer, eof: boolean): number {
-    // No warm-up: that is for the JavaScript loop.
     if (!this.started) this.begin();
     const length = bytes.length;
     // An error (an undefined field) or -A has ended this process's rows.
