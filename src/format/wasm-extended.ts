@@ -5,10 +5,9 @@
  * that is not a key line. See wasm-module.ts for why.
  */
 import { isSmapsKeyStart } from '../parse/maps.js';
-import { newFastMapsLine } from '../parse/maps-fast.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
 import { ExtendedBytes } from './extended-bytes.js';
-import { WasmBlock, blockFor, wasmBuilt } from './wasm-module.js';
+import { WasmBlock, WasmFeed, wasmBuilt } from './wasm-module.js';
 
 /** -x rows: WebAssembly where it runs, else JavaScript. */
 export function newExtendedRows(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): ExtendedBytes {
@@ -19,13 +18,12 @@ export function newExtendedRows(formatter: BasicFormatter, options: BasicOptions
 const UNFINISHED_MAX = 64 * 1024;
 
 export class WasmExtendedBytes extends ExtendedBytes {
-  /** The module, once the first block has come (null: the JavaScript rows). */
-  private block: WasmBlock | null | undefined;
-  private readonly last = newFastMapsLine();
+  private readonly wasm: WasmFeed;
 
   /** `everyFile`: the module even for a file read in one block (for tests). */
-  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void, private readonly everyFile = false) {
+  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void, everyFile = false) {
     super(formatter, options, sink);
+    this.wasm = new WasmFeed(options, everyFile);
   }
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
@@ -33,9 +31,8 @@ export class WasmExtendedBytes extends ExtendedBytes {
     if (!this.started) this.begin();
     const length = bytes.length;
     if (this.formatter.isStopped) return length;
-    if (this.block === undefined) this.block = blockFor(this.options, eof && !this.everyFile);
-    const block = this.block;
-    if (block === null || !block.load(bytes)) return super.feed(bytes, eof);
+    const block = this.wasm.take(bytes, eof);
+    if (block === null) return super.feed(bytes, eof);
     const wasm = block.wasm;
     let pos = 0;
     while (pos < length) {
@@ -64,7 +61,7 @@ export class WasmExtendedBytes extends ExtendedBytes {
   }
 
   override end(): void {
-    if (this.block) this.formatter.addTotals(this.block.totals(6));
+    this.formatter.addTotals(this.wasm.totals(6));
     super.end();
   }
 
@@ -73,11 +70,11 @@ export class WasmExtendedBytes extends ExtendedBytes {
    * line as if it had scanned it, then its Swap line's reset.
    */
   private adopt(bytes: Buffer, block: WasmBlock): void {
-    if (!block.lastRow(bytes, this.last)) return;
+    if (!block.lastRow(bytes, this.wasm.last)) return;
     this.settle();
     const formatter = this.formatter;
     formatter.countLines(block.wasm.lines() - 1);
-    formatter.acceptScanned(this.last, bytes, true);
+    formatter.acceptScanned(this.wasm.last, bytes, true);
     formatter.swapReset();
     block.handOut(this.sink);
   }

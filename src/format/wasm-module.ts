@@ -16,7 +16,7 @@
  * JavaScript rows run.
  */
 
-import { FastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
+import { FastMapsLine, newFastMapsLine, scanKernelMapsLine } from '../parse/maps-fast.js';
 import { normalize } from '../parse/u64.js';
 import type { BasicOptions, Totals } from './basic-rows.js';
 
@@ -146,4 +146,30 @@ export function blockFor(options: BasicOptions, firstBlockIsLast: boolean): Wasm
   const stack = BigInt.asUintN(64, BigInt(options.startStack));
   wasm.configure(options.mode === 'device' ? 1 : 0, options.showPath ? 1 : 0, options.kernelNames ? 1 : 0, stack);
   return new WasmBlock(wasm);
+}
+
+/**
+ * What a row class keeps of the module for one process: its block, made at
+ * the first feed (null: the JavaScript rows), and the last row's line.
+ */
+export class WasmFeed {
+  private block: WasmBlock | null | undefined;
+  readonly last = newFastMapsLine();
+
+  /** `everyFile`: the module even for a file read in one block (for tests). */
+  constructor(
+    private readonly options: BasicOptions,
+    private readonly everyFile: boolean,
+  ) {}
+
+  /** The block holding `bytes` now, or null: the JavaScript rows take them. */
+  take(bytes: Buffer, eof: boolean): WasmBlock | null {
+    if (this.block === undefined) this.block = blockFor(this.options, eof && !this.everyFile);
+    return this.block !== null && this.block.load(bytes) ? this.block : null;
+  }
+
+  /** The module's first `count` totals; none when it never ran. */
+  totals(count: number): Partial<Totals> {
+    return this.block ? this.block.totals(count) : {};
+  }
 }

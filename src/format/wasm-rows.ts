@@ -4,10 +4,9 @@
  * module, and every other line goes through BasicBytes (JavaScript), as
  * before. See wasm-module.ts for why.
  */
-import { newFastMapsLine } from '../parse/maps-fast.js';
 import { BasicBytes } from './basic-bytes.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
-import { WasmBlock, blockFor, wasmBuilt } from './wasm-module.js';
+import { WasmBlock, WasmFeed, wasmBuilt } from './wasm-module.js';
 
 /** Rows for the default and -d modes: WebAssembly where it runs, else JavaScript. */
 export function newBasicRows(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): BasicBytes {
@@ -15,13 +14,12 @@ export function newBasicRows(formatter: BasicFormatter, options: BasicOptions, s
 }
 
 export class WasmBasicBytes extends BasicBytes {
-  /** The module, once the first block has come (null: the JavaScript rows). */
-  private block: WasmBlock | null | undefined;
-  private readonly last = newFastMapsLine();
+  private readonly wasm: WasmFeed;
 
   /** `everyFile`: the module even for a file read in one block (for tests). */
-  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void, private readonly everyFile = false) {
+  constructor(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void, everyFile = false) {
     super(formatter, options, sink);
+    this.wasm = new WasmFeed(options, everyFile);
   }
 
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
@@ -30,9 +28,8 @@ export class WasmBasicBytes extends BasicBytes {
     const length = bytes.length;
     // An error (an undefined field) or -A has ended this process's rows.
     if (this.formatter.isStopped) return length;
-    if (this.block === undefined) this.block = blockFor(this.options, eof && !this.everyFile);
-    const block = this.block;
-    if (block === null || !block.load(bytes)) return super.feed(bytes, eof);
+    const block = this.wasm.take(bytes, eof);
+    if (block === null) return super.feed(bytes, eof);
     const wasm = block.wasm;
     let pos = 0;
     while (pos < length) {
@@ -59,7 +56,7 @@ export class WasmBasicBytes extends BasicBytes {
   }
 
   override end(): void {
-    if (this.block) this.formatter.addTotals(this.block.totals(3));
+    this.formatter.addTotals(this.wasm.totals(3));
     super.end();
   }
 
@@ -68,9 +65,9 @@ export class WasmBasicBytes extends BasicBytes {
    * if it had scanned it (a later unusual line may reuse its fields).
    */
   private adopt(bytes: Buffer, block: WasmBlock): void {
-    if (!block.lastRow(bytes, this.last)) return;
+    if (!block.lastRow(bytes, this.wasm.last)) return;
     this.formatter.countLines(block.wasm.rows() - 1);
-    this.formatter.acceptScanned(this.last, bytes, true);
+    this.formatter.acceptScanned(this.wasm.last, bytes, true);
     block.handOut(this.sink);
   }
 
