@@ -78,7 +78,6 @@ export class WasmExtendedBytes extends ExtendedBytes {
     formatter.swapReset();
     block.handOut(this.sink);
   }
-
 }
 
 /** Where the mapping from pos ends: the start of the next line that is not a key line (or the end). */

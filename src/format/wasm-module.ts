@@ -66,7 +66,7 @@ export function wasmBuilt(): boolean {
 export function rowsModule(): RowsExports | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  if (!wasmBuilt() || typeof __ROWS_WASM__ !== 'string') return loaded;
+  if (typeof WebAssembly !== 'object' || typeof __ROWS_WASM__ !== 'string') return loaded;
   try {
     const module = new WebAssembly.Module(Buffer.from(__ROWS_WASM__, 'base64'));
     loaded = new WebAssembly.Instance(module, {}).exports as unknown as RowsExports;

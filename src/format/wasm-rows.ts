@@ -70,5 +70,4 @@ export class WasmBasicBytes extends BasicBytes {
     this.formatter.acceptScanned(this.wasm.last, bytes, true);
     block.handOut(this.sink);
   }
-
 }

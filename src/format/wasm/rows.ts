@@ -1,6 +1,6 @@
 /**
  * AssemblyScript, compiled to WebAssembly by scripts/wasm.mjs for
- * format/wasm-rows.ts: pmap's default, -d and -x rows from kernel-formatted
+ * format/wasm-module.ts: pmap's default, -d and -x rows from kernel-formatted
  * lines. WebAssembly runs at full speed from its first line (Liftoff
  * compiles this in under a millisecond), where the same loops in JavaScript
  * spent the first ~25 ms of a 60,000-mapping run interpreted while TurboFan
@@ -51,7 +51,7 @@ export function outputStart(): u32 { return OUT_AT; }
 export function outputEnd(): u32 { return outAt; }
 export function takeOutput(): void { resetOutput(); }
 export function reason(): i32 { return stopReason; }
-/** Rows (mappings) and lines the last run took, and where the last mapping's line began. */
+/** Rows (mappings) the last run wrote, the lines they took (runSmaps only), and where the last one's line began. */
 export function rows(): u32 { return rowCount; }
 export function lines(): u32 { return lineCount; }
 export function lastRowLine(): u32 { return lastLineAt; }
