@@ -46,13 +46,12 @@ const DEVICE_WIDTHS = { kbytes: 7, mode: 5, offset: 16, device: 9 };
 
 /** perms[3] 's' counts as shared, 'p' as private and is shown as '-'. */
 export function accountPerms(perms: Uint8Array, diff: U64, totals: Totals | null): void {
-  if (perms[3] === 0x73 && totals) totals.shared = add(totals.shared, diff);
+  // Without totals the size was counted already (format/wasm-module.ts): only the printed perms change.
+  if (totals && perms[3] === 0x73) totals.shared = add(totals.shared, diff);
   if (perms[3] === 0x70) {
     perms[3] = 0x2d;
-    if (!totals) {
-      // Counted already (format/wasm-rows.ts): only the printed perms change.
-    } else if (perms[1] === 0x77) totals.privateWriteable = add(totals.privateWriteable, diff);
-    else totals.privateReadonly = add(totals.privateReadonly, diff);
+    if (totals && perms[1] === 0x77) totals.privateWriteable = add(totals.privateWriteable, diff);
+    else if (totals) totals.privateReadonly = add(totals.privateReadonly, diff);
   }
   // The fifth column is always '-' (Solaris' reserved-swap 'R' flag).
   perms[4] = 0x2d;

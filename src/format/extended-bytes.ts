@@ -44,8 +44,6 @@ export class ExtendedBytes extends ByteRows {
    */
   private keyLineMax = FGETS_LINE_MAX;
 
-
-
   /** Consume the whole lines of `bytes` (all of it at EOF); returns how many bytes. */
   feed(bytes: Buffer, eof: boolean): number {
     if (!this.started) this.begin();
