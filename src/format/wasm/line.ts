@@ -20,9 +20,9 @@ export const NAME_ANON: i32 = -1;
 export const NAME_STACK: i32 = -2;
 
 /** The process's options (configure() in rows.ts). */
-export let showPath = false;
-export let kernelNames = false;
-export let startStack: u64 = 0;
+let showPath = false;
+let kernelNames = false;
+let startStack: u64 = 0;
 
 export function setNameOptions(fullPath: bool, kernel: bool, stack: u64): void {
   showPath = fullPath;
