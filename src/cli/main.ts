@@ -160,7 +160,7 @@ function printTable(context: PrintContext, record: ProcessRecord, table: SmapsTa
   // The table keeps only what it prints; the blocks are dropped as read.
   table.begin();
   // A big smaps is read on a second thread while the table scans it.
-  const read = fs.streamProcessFile(String(record.tgid), 'smaps', (block) => table.feed(block), true);
+  const read = fs.streamProcessFileBytes(String(record.tgid), 'smaps', (bytes, eof) => table.feedBytes(bytes, eof), true);
   if (!read.ok) return null;
   // Plain output leaves in pieces of bytes; colour paints the whole table.
   const pieces: string[] = [];

@@ -17,6 +17,7 @@ import { FgetsReader } from '../parse/fgets-reader.js';
 import { TableColumns, TableConfig } from './table/config.js';
 import { SmapsMeasure } from './table/measure.js';
 import { PIECE_BYTES, PieceWriter, printTable } from './table/print.js';
+import { TableBytes } from './wasm-table.js';
 
 export type { TableConfig } from './table/config.js';
 export { INCONSISTENT_FIELD, UNKNOWN_FORMAT } from './table/measure.js';
@@ -35,12 +36,15 @@ export interface TableRender {
 export class SmapsTableRun {
   private readonly measure: SmapsMeasure;
   private readonly reader: FgetsReader;
+  private readonly bytes: TableBytes;
   /** The output buffer, lent from one process's table to the next. */
   private pieceBuffer: Buffer | undefined;
 
-  constructor(config: TableConfig) {
+  /** `wasmEveryFile`: the WebAssembly measure even for a file read in one block (for tests). */
+  constructor(config: TableConfig, wasmEveryFile = false) {
     this.measure = new SmapsMeasure(new TableColumns(config));
     this.reader = new FgetsReader(this.measure);
+    this.bytes = new TableBytes(this.measure, this.reader, wasmEveryFile);
   }
 
   /** The whole table for one PID's smaps text, in one go. */
@@ -57,11 +61,21 @@ export class SmapsTableRun {
   begin(): void {
     this.measure.begin();
     this.reader.reset();
+    this.bytes.begin();
   }
 
   /** The next block of the file: any cut, best at a line's end. False once pmap would have stopped reading. */
   feed(block: string): boolean {
     return this.reader.feed(block);
+  }
+
+  /**
+   * The unconsumed bytes of the file, as proc/procfs.ts's streamBytes()
+   * hands them on (`eof`: all that will come): how many it consumed, or -1
+   * once pmap would have stopped reading.
+   */
+  feedBytes(bytes: Buffer, eof: boolean): number {
+    return this.bytes.feed(bytes, eof);
   }
 
   /**

@@ -40,12 +40,47 @@ export interface RowsExports {
   outputEnd(): number;
   takeOutput(): void;
   total(which: number): bigint;
+  /** The table's measuring pass (wasm/table.ts). */
+  TABLE_OUTPUT_FULL: WebAssembly.Global;
+  TABLE_DECLINED: WebAssembly.Global;
+  LINES_MAX: WebAssembly.Global;
+  LINE_BYTES: WebAssembly.Global;
+  LINE_ENABLED: WebAssembly.Global;
+  LINE_NODE_MATCH: WebAssembly.Global;
+  configureTable(mask: number, mapping: number, path: number, vmFlags: number, quiet: number): void;
+  lineTableAt(): number;
+  setTableLines(count: number): void;
+  runTable(from: number, to: number, state: number, line: number, node: number): number;
+  tableReason(): number;
+  tableState(): number;
+  tableLine(): number;
+  tableNode(): number;
+  tableMappings(): number;
+  openCountAt(): number;
+  carriedCount(): number;
+  lastFlags(): number;
+  widestFlags(): number;
+  sawVmFlags(): number;
+  headerWidth(column: number): number;
+  nodeLast(k: number): number;
+  nodeSum(k: number): bigint;
+  nodeWidth(k: number): number;
+  /** The table's rows (wasm/print.ts). */
+  configurePrint(headers: number, fields: number, mapping: number, stores: number, flags: number, flagsWidth: number, rowMax: number, limit: number): void;
+  setHeaderWidth(i: number, width: number): void;
+  setFieldWidth(k: number, width: number): void;
+  setValueAt(k: number, at: number): void;
+  valueAt(k: number): number;
+  printFlagsAt(): number;
+  startPrint(at: number, mappings: number, flags: number): void;
+  printRows(): number;
 }
 
 /** total()'s argument for each of pmap's totals. */
 export const TOTAL_KEYS: readonly (keyof Totals)[] = ['shared', 'privateWriteable', 'privateReadonly', 'rss', 'sharedDirty', 'privateDirty'];
 
 const PAGE_BYTES = 64 * 1024;
+const LOAD_SLACK = 32;
 
 /**
  * Blocks up to this size are copied into the module's memory. streamBytes
@@ -97,7 +132,8 @@ export class WasmBlock {
   load(bytes: Uint8Array): boolean {
     if (bytes.length > BLOCK_MAX) return false;
     const memory = this.wasm.memory;
-    const short = this.inAt + bytes.length + 1 - memory.buffer.byteLength;
+    // The sentinel, and room for the eight-byte loads past the end of wasm/print.ts's putRight().
+    const short = this.inAt + bytes.length + LOAD_SLACK - memory.buffer.byteLength;
     if (short > 0) memory.grow(Math.ceil(short / PAGE_BYTES));
     this.memory = new Uint8Array(memory.buffer);
     this.memory.set(bytes, this.inAt);

@@ -278,7 +278,8 @@ class FileReader {
  * Read a file to EOF as bytes, for consumers that scan lines themselves:
  * onBlock gets a view of the unconsumed bytes (eof says no more will come)
  * and returns how many it consumed (whole lines); the rest is kept for the
- * next call. A read error after a successful open ends the file there.
+ * next call. A negative count stops the reading, as pmap leaves its fgets()
+ * loop on a fatal error. A read error after a successful open ends the file there.
  * (Added for the byte path of the plain modes, format/basic-bytes.ts.) With
  * readAhead, a file past READ_AHEAD_AFTER bytes is read on a second thread,
  * and a /proc file SEQ_FILE_READ bytes at a time.
@@ -290,6 +291,7 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
   let buffer = borrowBuffer(BLOCK_BYTES);
   const reader = new FileReader(fd, readAhead);
   let filled = 0;
+  let stopped = false;
   try {
     for (;;) {
       if (filled === buffer.length) {
@@ -308,6 +310,10 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
       const scanAt = (reader.threaded ? Math.min(buffer.length, BLOCK_BYTES) : buffer.length) - 4096;
       if (filled < scanAt) continue;
       const used = onBlock(buffer.subarray(0, filled), false);
+      if (used < 0) {
+        stopped = true;
+        break;
+      }
       buffer.copy(buffer, 0, used, filled);
       filled -= used;
     }
@@ -315,7 +321,7 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
     reader.stop();
     closeSync(fd);
   }
-  if (filled > 0) onBlock(buffer.subarray(0, filled), true);
+  if (!stopped && filled > 0) onBlock(buffer.subarray(0, filled), true);
   if (buffer.length === BLOCK_BYTES) giveBack(buffer);
   return { ok: true, data: EMPTY };
 }

@@ -19,11 +19,11 @@ export const UNKNOWN_FORMAT = 'Unknown format in smaps file!';
 export const INCONSISTENT_FIELD = 'ERROR: inconsistent detail field in smaps file, line:\n ';
 
 /** Where the reading of one smaps file stands between two fgets() chunks. */
-const AT_HEADER = 0;
+export const AT_HEADER = 0;
 /** In a header line longer than mapbuf: its remaining chunks are dropped. */
 const IN_LONG_HEADER = 1;
 /** After a header: field lines, then maybe VmFlags. */
-const AT_FIELDS = 2;
+export const AT_FIELDS = 2;
 
 export class SmapsMeasure implements FgetsSink {
   readonly store: RecordStore;
@@ -74,6 +74,26 @@ export class SmapsMeasure implements FgetsSink {
     if (this.state === AT_FIELDS) this.endFields(false);
     // pmap's fgets() loop never ends there; tspmap calls the file malformed.
     else if (this.state === IN_LONG_HEADER) this.fatal = UNKNOWN_FORMAT;
+  }
+
+  /** Where the reading stands at a line's start: AT_HEADER or AT_FIELDS. */
+  get lineState(): number {
+    return this.state;
+  }
+
+  /**
+   * Go on after lines measured elsewhere (format/wasm-table.ts), which
+   * left the state at `state`; `countAt`, where they placed the open
+   * mapping's count in the store (-1: it is still the one placed here).
+   */
+  resume(state: number, countAt: number): void {
+    this.state = state;
+    if (countAt >= 0) this.countAt = countAt;
+  }
+
+  /** The open mapping, whose header was measured here, was ended elsewhere with `count` values. */
+  endElsewhere(count: number): void {
+    this.store.setCount(this.countAt, count);
   }
 
   bulk(text: string, pos: number, end: number): number {

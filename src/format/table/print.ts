@@ -9,6 +9,7 @@ import { justify, padLeft } from '../columns.js';
 import { HEADER_COLUMNS } from './config.js';
 import type { SmapsMeasure } from './measure.js';
 import { NO_FLAGS } from './store.js';
+import { WASM_ROWS_MIN, printSegmentWasm } from '../wasm-print.js';
 
 /** Output piece size: the sink gets about this many bytes at a time. */
 export const PIECE_BYTES = 1 << 20;
@@ -46,10 +47,15 @@ export class PieceWriter {
     if (this.length > 0) this.emit(this.buf, this.length);
     this.length = 0;
   }
+
+  /** Pass on bytes written elsewhere (after flush()), valid only during the call. */
+  emitView(bytes: Buffer): void {
+    if (bytes.length > 0) this.emit(bytes, bytes.length);
+  }
 }
 
 /** The widths the rows are printed in, once the heading has widened them. */
-interface RowWidths {
+export interface RowWidths {
   /** Per shown header column (Address, Perm, ...), in order. */
   header: Int32Array;
   /** Per field node. */
@@ -96,7 +102,7 @@ function heading(m: SmapsMeasure, widths: RowWidths): string {
 }
 
 /** The row loop's state between two segments of the stream. */
-interface RowState {
+export interface RowState {
   /** Where each field's value is in the segment: a field a mapping lacks keeps the one before. */
   valueAt: Float64Array;
   /** Where the VmFlags shown now are (pmap's buffer keeps the last ones read). */
@@ -113,7 +119,7 @@ function printRows(m: SmapsMeasure, widths: RowWidths, out: PieceWriter): void {
   const count = widths.fields.length;
   const state: RowState = { valueAt: m.fields.lastValue.slice(0, count), flagsAt: m.lastFlags };
   if (store.spilled.length === 0) {
-    printSegment(m, widths, out, store.bytes, 0, m.mappings, state);
+    printSegment(m, widths, out, store.bytes, 0, store.length, m.mappings, state);
     return;
   }
   const spans = (source: Uint8Array | null): Uint8Array[] => {
@@ -139,13 +145,15 @@ function printRows(m: SmapsMeasure, widths: RowWidths, out: PieceWriter): void {
     }
     if (i < store.spilled.length) store.readSpilled(segment, buffer, at);
     else buffer.set(store.bytes.subarray(0, segment.length), at);
-    printSegment(m, widths, out, buffer, at, segment.mappings, state);
+    printSegment(m, widths, out, buffer, at, at + segment.length, segment.mappings, state);
     carry = spans(buffer);
   }
 }
 
-/** `mappings` rows from the records at st[r...]. */
-function printSegment(m: SmapsMeasure, widths: RowWidths, out: PieceWriter, st: Uint8Array, r: number, mappings: number, state: RowState): void {
+/** `mappings` rows from the records at st[r, end). */
+function printSegment(
+  m: SmapsMeasure, widths: RowWidths, out: PieceWriter, st: Uint8Array, r: number, end: number, mappings: number, state: RowState,
+): void {
   const { showMapping, showVmFlags: storesFlags } = m.columns;
   const showFlags = m.hasVmFlags && storesFlags;
   const shown = m.columns.shownHeader;
@@ -160,6 +168,8 @@ function printSegment(m: SmapsMeasure, widths: RowWidths, out: PieceWriter, st: 
   for (let k = 0; k < count; k++) lineMax += Math.max(fieldWidths[k]!, NUM_WIDTH) + 1;
   if (showFlags) lineMax += Math.max(widths.flags, VMFLAGS_WIDTH) + 1;
   if (showMapping) lineMax += DESC_WIDTH + 1;
+  const layout = { showMapping, storesFlags, showFlags, lineMax };
+  if (mappings >= WASM_ROWS_MIN && printSegmentWasm(layout, widths, out, st, r, end, mappings, state)) return;
 
   let flagsAt = state.flagsAt;
   for (let mapping = mappings; mapping > 0; mapping--) {

@@ -272,3 +272,6 @@ function extendedRow(pos: u32, nl: u32, from: i32, rss: u64, dirty: u64): void {
   o = put(putDecimal(o, dirty, 7), 0x20);
   setOutput(putName(putPerms(o), from, nl));
 }
+
+export * from './table';
+export * from './print';
