@@ -16,9 +16,14 @@
 import { readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { nodeRequire } from './node-require.js';
+import { reapplyRuntimeFlags } from './v8-flags.js';
 
-/** 8 MiB of ring: room for the reads that come while a cold scanner is slow. */
-const SLOTS = 16;
+/**
+ * 2 MiB of ring. It was 8 MiB for a cold JavaScript scanner; the table's
+ * scanner is now WebAssembly, and --summary's (slower than the kernel) fills
+ * any ring, whose every byte then counts in its peak RSS.
+ */
+const SLOTS = 4;
 const SLOT_BYTES = 512 * 1024;
 
 /** Indexes into the shared control words. */
@@ -129,6 +134,8 @@ export class ReadAhead {
     Atomics.store(this.control, STATE, GO);
     Atomics.notify(this.control, STATE);
     this.going = true;
+    // The worker's start has put run-time V8 flags back to their defaults.
+    reapplyRuntimeFlags();
     return true;
   }
 

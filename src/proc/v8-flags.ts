@@ -1,0 +1,32 @@
+/**
+ * V8 flags set at run time (never on the command line, where each costs
+ * Node ~18 ms and its code cache). A worker thread's start puts them back
+ * to their defaults for the whole process: with a read-ahead worker alive,
+ * --summary's young generation grew to 2 x 16 MiB despite
+ * --semi-space-growth-factor=1 (v8.getHeapSpaceStatistics()), so they are
+ * set again once a worker is running (proc/read-ahead.ts).
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * The flags, kept on the global object: each lazily loaded bundle file
+ * (scripts/build.mjs) has its own copy of this module, and the one that
+ * sets a flag is not the one that reads ahead.
+ */
+const KEPT = Symbol.for('tspmap.runtimeV8Flags');
+
+function kept(): string[] {
+  const global = globalThis as { [KEPT]?: string[] };
+  return (global[KEPT] ??= []);
+}
+
+/** Set a V8 flag now, and again after each worker's start. */
+export function setRuntimeFlag(flag: string): void {
+  kept().push(flag);
+  setFlagsFromString(flag);
+}
+
+/** After a worker thread has started: the flags set at run time, again. */
+export function reapplyRuntimeFlags(): void {
+  for (const flag of kept()) setFlagsFromString(flag);
+}
