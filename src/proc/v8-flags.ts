@@ -6,7 +6,7 @@
  * --semi-space-growth-factor=1 (v8.getHeapSpaceStatistics()), so they are
  * set again once a worker is running (proc/read-ahead.ts).
  */
-import { setFlagsFromString } from 'node:v8';
+import { nodeRequire } from './node-require.js';
 
 /**
  * The flags, kept on the global object: each lazily loaded bundle file
@@ -14,6 +14,11 @@ import { setFlagsFromString } from 'node:v8';
  * sets a flag is not the one that reads ahead.
  */
 const KEPT = Symbol.for('tspmap.runtimeV8Flags');
+
+/** node:v8, loaded on first use: it pulls in streams, about 6 ms of a plain run's start. */
+function setFlagsFromString(flag: string): void {
+  (nodeRequire()('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
+}
 
 function kept(): string[] {
   const global = globalThis as { [KEPT]?: string[] };
