@@ -40,7 +40,7 @@ export class SmapsTableRun {
   /** The output buffer, lent from one process's table to the next. */
   private pieceBuffer: Buffer | undefined;
 
-  /** `wasmEveryFile`: the WebAssembly measure even for a file read in one block (for tests). */
+  /** `wasmEveryFile`: the WebAssembly measure even for a file read in one block (a run over many PIDs, and tests). */
   constructor(config: TableConfig, wasmEveryFile = false) {
     this.measure = new SmapsMeasure(new TableColumns(config));
     this.reader = new FgetsReader(this.measure);

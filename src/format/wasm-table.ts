@@ -30,7 +30,7 @@ export class TableBytes {
   private namesChanged = true;
   private declines = 0;
 
-  /** `everyFile`: the module even for a file read in one block (for tests). */
+  /** `everyFile`: the module even for a file read in one block (a run over many PIDs, and tests). */
   constructor(
     private readonly measure: SmapsMeasure,
     private readonly reader: FgetsReader,
