@@ -24,6 +24,7 @@ import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmS
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canCompareCopies, copyProcess, removeCopy, sameOverCopy } from './bench/frozen-copy.mjs';
 
 // A clean environment: Node 20 parses this certificate bundle at every
 // start (~70 ms), before any JavaScript runs, so it is kept away from every
@@ -310,6 +311,16 @@ async function checkOutput(first, ref, ours, theirs) {
     const d = firstDifference(again, ref2);
     if (d === null) return 'identical';
     diff = d;
+  }
+  if (canCompareCopies()) {
+    // Live Pss depends on the reader; a frozen copy of the process's files does not.
+    const args = ours[1].slice(1);
+    const dir = copyProcess(args.at(-1));
+    try {
+      if (sameOverCopy(dir, ours[0], ours[1][0], theirs[0], args)) return `identical over a frozen copy (live: ${diff}, Pss)`;
+    } finally {
+      removeCopy(dir);
+    }
   }
   return pmapVaries ? `differs (${diff}), but so do pmap's own runs (live Pss?)` : `DIFFERS (${diff})`;
 }
