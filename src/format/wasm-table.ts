@@ -18,6 +18,8 @@ import { RowsExports, WasmBlock, rowsModule } from './wasm-module.js';
 
 /** A mapping's lines are a few KiB: a longer unfinished rest is something else (a line of many MiB), read in fgets() chunks. */
 const UNFINISHED_MAX = 64 * 1024;
+/** The most text handed to the reader at once. */
+const READER_PIECE = 1 << 20;
 /** Past this many mappings the module leaves to JavaScript in one file, JavaScript reads the rest of it. */
 const DECLINES_MAX = 256;
 
@@ -59,8 +61,15 @@ export class TableBytes {
     }
     if (this.block === undefined) this.block = this.blockFor(eof && pos === 0 && !this.everyFile);
     const block = this.block;
-    if (block === null || this.declines > DECLINES_MAX || pos === length || !block.load(bytes)) {
-      return pos === length || this.toReader(bytes, pos, length) ? length : -1;
+    if (pos === length) return length;
+    if (bytes.lastIndexOf(0x0a, length - 1) < pos) {
+      // No line ends here: the rest waits, or (a line of many MiB, or the
+      // end) goes to the reader without a copy into the module.
+      if (!eof && length - pos <= UNFINISHED_MAX) return pos;
+      return this.toReader(bytes, pos, length) ? length : -1;
+    }
+    if (block === null || this.declines > DECLINES_MAX || !block.load(bytes)) {
+      return this.toReader(bytes, pos, length) ? length : -1;
     }
     const wasm = block.wasm;
     const tableFull = wasm.TABLE_OUTPUT_FULL.value as number;
@@ -99,13 +108,18 @@ export class TableBytes {
     return new WasmBlock(wasm);
   }
 
-  /** bytes[from, to) through the JavaScript measure: false once it met a fatal error. */
+  /**
+   * bytes[from, to) through the JavaScript measure, as latin1 text of at
+   * most READER_PIECE bytes at a time (a line of many MiB is not one string):
+   * false once it met a fatal error.
+   */
   private toReader(bytes: Buffer, from: number, to: number): boolean {
-    if (to > from) {
-      this.reader.feed(bytes.toString('latin1', from, to));
-      this.midLine = bytes[to - 1] !== 0x0a;
-      this.namesChanged = true;
+    if (to <= from) return this.measure.fatal === undefined;
+    for (let at = from; at < to && this.measure.fatal === undefined; at += READER_PIECE) {
+      this.reader.feed(bytes.toString('latin1', at, Math.min(to, at + READER_PIECE)));
     }
+    this.midLine = bytes[to - 1] !== 0x0a;
+    this.namesChanged = true;
     return this.measure.fatal === undefined;
   }
 
