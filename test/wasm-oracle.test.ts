@@ -40,6 +40,16 @@ function head(start: number, end: number, perms: string, name: string, inode = 0
 const NAMES = ['', '/usr/lib/x86_64-linux-gnu/libc.so.6', '[heap]', '/memfd:x (deleted)', '[stack]', '/dir/'];
 const PERMS = ['r--p', 'rw-p', 'r-xp', 'rw-s', '---p'];
 
+/** Kernel mapping lines drawn with `next`, at rising addresses from `start`: mapping i's, its inode i. */
+function heads(next: () => number, start: number): (i: number) => string {
+  return (i) => {
+    const size = 0x1000 * (1 + Math.floor(next() * 64));
+    const line = head(start, start + size, PERMS[Math.floor(next() * PERMS.length)]!, NAMES[Math.floor(next() * NAMES.length)]!, i);
+    start += size + 0x1000;
+    return line;
+  };
+}
+
 /** Lines the module leaves to the JavaScript rows (none of them undefined in pmap after a first normal line). */
 const UNUSUAL_MAPS = [
   'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
@@ -74,11 +84,9 @@ function bigTree(count: number, seed: number): string {
   const next = seededRandom(seed);
   const maps: string[] = [];
   const smaps: string[] = [];
-  let start = 0x55d4c9000000;
+  const nextHead = heads(next, 0x55d4c9000000);
   for (let i = 0; i < count; i++) {
-    const size = 0x1000 * (1 + Math.floor(next() * 64));
-    const line = head(start, start + size, PERMS[Math.floor(next() * PERMS.length)]!, NAMES[Math.floor(next() * NAMES.length)]!, i);
-    start += size + 0x1000;
+    const line = nextHead(i);
     const unusual = i > 3 && next() < 0.02;
     maps.push(unusual ? UNUSUAL_MAPS[Math.floor(next() * UNUSUAL_MAPS.length)]! : line);
     const rss = Math.floor(next() * 9999);
@@ -127,11 +135,9 @@ function unusualRecord(line: string, kind: number, value: number): string {
 function bigTableTree(count: number, seed: number): string {
   const next = seededRandom(seed);
   const records: string[] = [];
-  let start = 0x7f0a1c000000;
+  const nextHead = heads(next, 0x7f0a1c000000);
   for (let i = 0; i < count; i++) {
-    const size = 0x1000 * (1 + Math.floor(next() * 64));
-    const line = head(start, start + size, PERMS[Math.floor(next() * PERMS.length)]!, NAMES[Math.floor(next() * NAMES.length)]!, i);
-    start += size + 0x1000;
+    const line = nextHead(i);
     const value = Math.floor(next() ** 4 * 99999);
     if (i > 3 && next() < 0.02) {
       records.push(unusualRecord(line, Math.floor(next() * 10), value));

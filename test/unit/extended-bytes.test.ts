@@ -9,6 +9,7 @@
  * exact path midway through a mapping.
  */
 import { describe, expect, it } from 'vitest';
+import { feedAsStreamBytes } from '../helpers/stream-bytes.js';
 import { BasicFormatter, BasicOptions, formatBasic } from '../../src/format/basic.js';
 import { ExtendedBytes } from '../../src/format/extended-bytes.js';
 import { WasmExtendedBytes } from '../../src/format/wasm-extended.js';
@@ -54,16 +55,7 @@ function viaBytes(text: string, cuts: number[], options: BasicOptions = OPTIONS,
   const formatter = new BasicFormatter(options, { start: 0 });
   const out: Buffer[] = [];
   const bytes = make(formatter, options, (data) => out.push(Buffer.from(data)));
-  const input = Buffer.from(text, 'latin1');
-  let kept = Buffer.alloc(0);
-  let from = 0;
-  for (const cut of [...cuts, input.length]) {
-    const block = Buffer.concat([kept, input.subarray(from, cut)]);
-    const eof = cut === input.length;
-    const used = bytes.feed(block, eof);
-    kept = eof ? Buffer.alloc(0) : Buffer.from(block.subarray(used));
-    from = cut;
-  }
+  feedAsStreamBytes(text, cuts, (block, eof) => bytes.feed(block, eof));
   bytes.end();
   return Buffer.concat(out).toString('latin1');
 }

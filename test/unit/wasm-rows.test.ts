@@ -9,6 +9,7 @@
  * --jitless) and it stay the same rows.
  */
 import { describe, expect, it } from 'vitest';
+import { feedAsStreamBytes } from '../helpers/stream-bytes.js';
 import { BasicFormatter, BasicOptions, formatBasic } from '../../src/format/basic.js';
 import { WasmBasicBytes } from '../../src/format/wasm-rows.js';
 import { WasmExtendedBytes } from '../../src/format/wasm-extended.js';
@@ -68,18 +69,8 @@ function viaWasm(text: string, cuts: number[], options: BasicOptions): { output:
   const out: Buffer[] = [];
   const wasm = rowsModule()!;
   const bytes = new WasmBasicBytes(formatter, options, (data) => out.push(Buffer.from(data)), true);
-  const input = Buffer.from(text, 'latin1');
-  let kept = Buffer.alloc(0);
-  let from = 0;
   let rows = 0;
-  for (const cut of [...cuts, input.length]) {
-    const block = Buffer.concat([kept, input.subarray(from, cut)]);
-    const eof = cut === input.length;
-    const used = bytes.feed(block, eof);
-    rows += wasm.rows();
-    kept = eof ? Buffer.alloc(0) : Buffer.from(block.subarray(used));
-    from = cut;
-  }
+  feedAsStreamBytes(text, cuts, (block, eof) => bytes.feed(block, eof), () => (rows += wasm.rows()));
   bytes.end();
   return { output: Buffer.concat(out).toString('latin1'), rows, writes: out.length };
 }

@@ -8,6 +8,7 @@
  * VmFlags, NULs, values near 2^64, a last line without a newline.
  */
 import { describe, expect, it } from 'vitest';
+import { feedAsStreamBytes } from '../helpers/stream-bytes.js';
 import { SmapsTableRun, TableConfig } from '../../src/format/smaps-table.js';
 import { AT_FIELDS, AT_HEADER } from '../../src/format/table/measure.js';
 import { rowsModule } from '../../src/format/wasm-module.js';
@@ -62,18 +63,8 @@ const CONFIGS: [string, TableConfig][] = [
 
 /** The table over `text` through feedBytes(), cut at `cuts`, what is left fed again as streamBytes() does. */
 function viaBytes(run: SmapsTableRun, text: string, cuts: number[]): string {
-  const input = Buffer.from(text, 'latin1');
   run.begin();
-  let kept = Buffer.alloc(0);
-  let from = 0;
-  for (const cut of [...cuts, input.length]) {
-    const block = Buffer.concat([kept, input.subarray(from, cut)]);
-    const eof = cut === input.length;
-    const used = run.feedBytes(block, eof);
-    if (used < 0) break;
-    kept = eof ? Buffer.alloc(0) : Buffer.from(block.subarray(used));
-    from = cut;
-  }
+  feedAsStreamBytes(text, cuts, (block, eof) => run.feedBytes(block, eof));
   const pieces: string[] = [];
   const done = run.finish((piece) => pieces.push(piece));
   return done.fatal ?? pieces.join('');
