@@ -37,6 +37,13 @@ describe('V8 code cache of dist/tspmap.js', () => {
     expect(script.cachedDataRejected).toBe(false);
   });
 
+  it("is made for the text bin/tspmap.js compiles: Module.wrap()'s, written out there", () => {
+    const entry = readFileSync(join(ROOT, 'bin', 'tspmap.js'), 'utf8');
+    // The single-quoted literals hold no quotes; JSON reads their \n as JavaScript does.
+    const literal = (name: string): string => JSON.parse(`"${new RegExp(`const ${name} = '([^']*)';`).exec(entry)?.[1] ?? ''}"`);
+    expect(literal('WRAP_HEAD') + 'x' + literal('WRAP_TAIL')).toBe(wrap('x'));
+  });
+
   it('left from another build of the same length, is not used', () => {
     const copy = join(scratch, 'package');
     cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
