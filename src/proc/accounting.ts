@@ -4,7 +4,7 @@
  * undefined (or an error line) instead of throwing.
  */
 import { readFileSync } from 'node:fs';
-import type { ProcFS } from './procfs.js';
+import type { ProcFS, ReadOutcome } from './procfs.js';
 
 /** /proc/sys/vm/max_map_count under the root, when it reads as a number. */
 export function readMaxMapCount(fs: ProcFS): number | undefined {
@@ -15,8 +15,18 @@ export function readMaxMapCount(fs: ProcFS): number | undefined {
 }
 
 /** Pss_Anon, Pss_File and Pss_Shmem from smaps_rollup (Linux 5.9+), when all three are there. */
-export function readPssSplit(fs: ProcFS, tgid: string): { anon: number; file: number; shmem: number } | undefined {
-  const read = fs.readProcessFile(tgid, 'smaps_rollup');
+export function readPssSplit(fs: ProcFS, tgid: string): PssFromRollup | undefined {
+  return pssSplitOf(fs.readProcessFile(tgid, 'smaps_rollup'));
+}
+
+/** readPssSplit() with the kernel's walk of the mappings on another thread (ProcFS.readProcessFileLater). */
+export async function readPssSplitLater(fs: ProcFS, tgid: string): Promise<PssFromRollup | undefined> {
+  return pssSplitOf(await fs.readProcessFileLater(tgid, 'smaps_rollup'));
+}
+
+type PssFromRollup = { anon: number; file: number; shmem: number };
+
+function pssSplitOf(read: ReadOutcome): PssFromRollup | undefined {
   if (!read.ok) return undefined;
   const text = read.data.toString('latin1');
   const field = (key: string): number | undefined => {

@@ -45,6 +45,10 @@ export class SnapshotProcFS extends ProcFS {
     return this.outcome(`${pid}/${file}`, limit);
   }
 
+  override readProcessFileLater(pid: string, file: string): Promise<ReadOutcome> {
+    return Promise.resolve(this.readProcessFile(pid, file));
+  }
+
   override streamProcessFile(pid: string, file: string, onBlock: (block: string) => boolean | void): ReadOutcome {
     const read = this.outcome(`${pid}/${file}`);
     if (!read.ok) return read;
