@@ -74,9 +74,30 @@ function giveBack(buffer: Buffer): void {
 export function readWhole(path: string, limit = Number.POSITIVE_INFINITY): ReadOutcome {
   const opened = openForReading(path);
   if (typeof opened === 'string') return { ok: false, code: opened };
-  const fd = opened;
-  let buffer = Buffer.allocUnsafe(Math.min(FIRST_READ_BYTES, limit));
-  let total = 0;
+  return readToEnd(opened, Buffer.allocUnsafe(Math.min(FIRST_READ_BYTES, limit)), 0, limit);
+}
+
+/**
+ * readWhole() whose first read(2) runs on libuv's thread pool, issued at
+ * once: a file the kernel builds on its first read (a seq_file such as
+ * smaps_rollup, which walks every mapping: 20 ms at 61,000 mappings) is
+ * built on another core while this thread goes on. The rest, if any, is
+ * read when the promise's callback runs.
+ */
+export function readWholeLater(path: string): Promise<ReadOutcome> {
+  const opened = openForReading(path);
+  if (typeof opened === 'string') return Promise.resolve({ ok: false, code: opened });
+  const buffer = Buffer.allocUnsafe(FIRST_READ_BYTES);
+  return new Promise((resolve) => {
+    read(opened, buffer, 0, buffer.length, null, (error, first) => {
+      // A failed read ends the file there, as readOrEnd() does.
+      resolve(readToEnd(opened, buffer, error ? 0 : first, error || first === 0 ? 0 : Number.POSITIVE_INFINITY));
+    });
+  });
+}
+
+/** Read on from buffer[total] to EOF (or `limit` bytes), the buffer doubled as needed, and close fd. */
+function readToEnd(fd: number, buffer: Buffer, total: number, limit: number): ReadOutcome {
   try {
     while (total < limit) {
       if (total === buffer.length) {
@@ -92,40 +113,6 @@ export function readWhole(path: string, limit = Number.POSITIVE_INFINITY): ReadO
     closeSync(fd);
   }
   return { ok: true, data: buffer.subarray(0, total) };
-}
-
-/**
- * readWhole() whose first read(2) runs on libuv's thread pool, issued at
- * once: a file the kernel builds on its first read (a seq_file such as
- * smaps_rollup, which walks every mapping: 20 ms at 61,000 mappings) is
- * built on another core while this thread goes on. The rest, if any, is
- * read when the promise's callback runs.
- */
-export function readWholeLater(path: string): Promise<ReadOutcome> {
-  const opened = openForReading(path);
-  if (typeof opened === 'string') return Promise.resolve({ ok: false, code: opened });
-  const fd = opened;
-  let buffer = Buffer.allocUnsafe(FIRST_READ_BYTES);
-  return new Promise((resolve) => {
-    read(fd, buffer, 0, buffer.length, null, (error, first) => {
-      let total = error ? 0 : first;
-      try {
-        while (!error && total > 0) {
-          if (total === buffer.length) {
-            const larger = Buffer.allocUnsafe(buffer.length * 2);
-            buffer.copy(larger, 0, 0, total);
-            buffer = larger;
-          }
-          const got = readOrEnd(fd, buffer, total, buffer.length - total);
-          if (got <= 0) break;
-          total += got;
-        }
-      } finally {
-        closeSync(fd);
-      }
-      resolve({ ok: true, data: buffer.subarray(0, total) });
-    });
-  });
 }
 
 function errorCode(error: unknown): string {
