@@ -170,8 +170,11 @@ export class ReadAhead {
     Atomics.notify(control, STATE);
     Atomics.notify(control, CONSUMED);
     // A worker never told to go does not touch the descriptor.
-    if (!this.going) return;
-    while (Atomics.load(control, DONE) !== 1) Atomics.wait(control, DONE, 0, WAIT_MS);
+    if (this.going) while (Atomics.load(control, DONE) !== 1) Atomics.wait(control, DONE, 0, WAIT_MS);
+    // Ended now, not when the process exits, where Node would wait for a
+    // worker still starting up: -X on a 744 KB smaps (1,000 mappings) went
+    // from 91 to 71 ms, and 83 to 80 ms on 7.4 MB (hyperfine).
+    void this.worker.terminate();
   }
 }
 
