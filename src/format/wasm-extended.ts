@@ -7,15 +7,12 @@
 import { isSmapsKeyStart } from '../parse/maps.js';
 import type { BasicFormatter, BasicOptions } from './basic.js';
 import { ExtendedBytes } from './extended-bytes.js';
-import { WasmBlock, WasmFeed, wasmBuilt } from './wasm-module.js';
+import { UNFINISHED_MAX, WasmBlock, WasmFeed, wasmBuilt } from './wasm-module.js';
 
 /** -x rows: WebAssembly where it runs, else JavaScript. */
 export function newExtendedRows(formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void): ExtendedBytes {
   return wasmBuilt() ? new WasmExtendedBytes(formatter, options, sink) : new ExtendedBytes(formatter, options, sink);
 }
-
-/** A mapping's lines are a few KiB: a longer unfinished rest is something else. */
-const UNFINISHED_MAX = 64 * 1024;
 
 export class WasmExtendedBytes extends ExtendedBytes {
   private readonly wasm: WasmFeed;

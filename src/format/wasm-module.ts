@@ -80,6 +80,13 @@ export interface RowsExports {
 export const TOTAL_KEYS: readonly (keyof Totals)[] = ['shared', 'privateWriteable', 'privateReadonly', 'rss', 'sharedDirty', 'privateDirty'];
 
 const PAGE_BYTES = 64 * 1024;
+
+/**
+ * A mapping's lines are a few KiB: an unfinished rest of a block longer
+ * than this is something else (a line of many MiB), which the JavaScript
+ * paths read in fgets() chunks instead of waiting for its end.
+ */
+export const UNFINISHED_MAX = 64 * 1024;
 const LOAD_SLACK = 32;
 
 /**

@@ -14,10 +14,8 @@
 import type { FgetsReader } from '../parse/fgets-reader.js';
 import { add, normalize } from '../parse/u64.js';
 import { AT_HEADER, SmapsMeasure } from './table/measure.js';
-import { RowsExports, WasmBlock, rowsModule } from './wasm-module.js';
+import { RowsExports, UNFINISHED_MAX, WasmBlock, rowsModule } from './wasm-module.js';
 
-/** A mapping's lines are a few KiB: a longer unfinished rest is something else (a line of many MiB), read in fgets() chunks. */
-const UNFINISHED_MAX = 64 * 1024;
 /** The most text handed to the reader at once. */
 const READER_PIECE = 1 << 20;
 /** Past this many mappings the module leaves to JavaScript in one file, JavaScript reads the rest of it. */
