@@ -110,7 +110,9 @@ function countExtensionArgs(args: readonly string[]): number {
   let count = 0;
   for (let i = 0; i < args.length && args[i] !== '--'; i++) {
     const arg = args[i]!;
-    const name = arg.startsWith('--') ? arg.slice(2).split('=')[0]! : '';
+    // Operands (a PID list can be hundreds long) are no option's name.
+    if (!arg.startsWith('--')) continue;
+    const name = arg.slice(2).split('=')[0]!;
     const option = LONG_OPTIONS.find((opt) => opt.exactOnly && opt.name === name);
     if (!option || option.key === VERSION_IN_FULL) continue;
     count++;

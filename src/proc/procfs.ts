@@ -348,11 +348,17 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
 }
 
 export class ProcFS {
-  constructor(readonly root: string = DEFAULT_PROC_ROOT) {}
+  /** The root as path.join() would begin every path below it: normalised once, not per file. */
+  private readonly prefix: string;
 
-  /** Path of an entry below the root, e.g. path('4242', 'maps'). */
+  constructor(readonly root: string = DEFAULT_PROC_ROOT) {
+    // join()'s own spelling of the root, taken from a one-letter entry.
+    this.prefix = join(root, 'x').slice(0, -1);
+  }
+
+  /** Path of an entry below the root, e.g. path('4242', 'maps'), as path.join() spells it. */
   path(...parts: string[]): string {
-    return join(this.root, ...parts);
+    return this.prefix + parts.join('/');
   }
 
   /** Null when the root is a readable directory, else why it is not. */
