@@ -409,7 +409,11 @@ async function everyProcess(exclude, opts) {
     const first = await run(...theirs);
     if (!first.ok) return { error: `pmap failed: ${describeFailure(first)}` };
     const count = Math.max(3, Math.min(opts.runs, Math.floor(opts.budget / Math.max(0.05, (first.ms * 2) / 1000))));
-    return { ...(await pairs(count, ours, theirs)), pids: pidList.length, pidList };
+    const r = await pairs(count, ours, theirs);
+    // The row's floor on this machine: a Node program that only starts,
+    // against the same pmap call. Where it is above the target, so is tspmap.
+    const floor = await pairs(count, [NODE, ['-e', '']], theirs);
+    return { ...r, pids: pidList.length, pidList, floor: floor.error ? null : floor.ratio };
   } finally {
     okStatuses = new Set();
   }
@@ -556,7 +560,8 @@ async function main() {
     const mode = { name: '-X all', flags: ['-X'], target: ALL_TARGET };
     const r = await everyProcess([String(process.pid), bigPid, smallPid], opts);
     results.push({ mode, ...r });
-    writeRow(mode.name, r, mode.target, r.pids ? `(${allNote}, in one call)` : '');
+    const floor = r.floor == null ? '' : `; bare \`node -e ''\` alone: ${r.floor.toFixed(2)}`;
+    writeRow(mode.name, r, mode.target, r.pids ? `(${allNote}, in one call${floor})` : '');
   }
 
   // --- peak RSS per mode
