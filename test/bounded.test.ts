@@ -234,30 +234,30 @@ sys.stdout.write('%s|%d' % (r.stderr.decode('latin1'), r.returncode))
   });
 });
 
-describe('-X on many mappings: the record stream spills to a scratch file', () => {
-  /**
-   * 60,000 mappings (a stream of ~6 MiB, past the 4 MiB kept in memory),
-   * where every 7th mapping lacks its last field (Locked) and every 11th
-   * VmFlags, so rows carry values across the spilled segments; a second PID
-   * with fewer fields shows the values the first one left.
-   */
-  function bigSmaps(count: number, base: number, full: boolean): string {
-    const parts: string[] = [];
-    const kv = (key: string, value: number) => `${`${key}:`.padEnd(16)}${String(value).padStart(8)} kB\n`;
-    for (let i = 0; i < count; i++) {
-      const start = (base + i * 0x1000).toString(16).padStart(12, '0');
-      const end = (base + (i + 1) * 0x1000).toString(16).padStart(12, '0');
-      const shared = i % 2 === 1;
-      const head = `${start}-${end} ${shared ? 'rw-s' : 'rw-p'} ${(i * 0x1000).toString(16).padStart(8, '0')} 00:01 ${shared ? 1234 : 0}`;
-      // Names of ~40 bytes: the -X stream passes 4 MiB (strace shows the scratch file).
-      parts.push(shared ? `${head.padEnd(73)}/memfd:bench-${i % 13}-scratch-file-test (deleted)\n` : `${head.padEnd(73)}/usr/lib/x86_64-linux-gnu/libbench-${i % 17}.so.6\n`);
-      parts.push(kv('Size', 4), kv('Rss', i % 5), kv('Pss', i % 3), kv('Private_Dirty', i % 4));
-      if (full) parts.push(kv('Swap', 0), i % 7 !== 3 ? kv('Locked', (i * 7) % 9) : '');
-      if (i % 11 !== 5) parts.push(`VmFlags: rd wr mr mw me ${i % 3 === 0 ? 'ac ' : ''}\n`);
-    }
-    return parts.join('');
+/**
+ * 60,000 mappings (a stream of ~6 MiB, past the 4 MiB kept in memory),
+ * where every 7th mapping lacks its last field (Locked) and every 11th
+ * VmFlags, so rows carry values across the spilled segments; a second PID
+ * with fewer fields shows the values the first one left.
+ */
+function bigSmaps(count: number, base: number, full: boolean): string {
+  const parts: string[] = [];
+  const kv = (key: string, value: number) => `${`${key}:`.padEnd(16)}${String(value).padStart(8)} kB\n`;
+  for (let i = 0; i < count; i++) {
+    const start = (base + i * 0x1000).toString(16).padStart(12, '0');
+    const end = (base + (i + 1) * 0x1000).toString(16).padStart(12, '0');
+    const shared = i % 2 === 1;
+    const head = `${start}-${end} ${shared ? 'rw-s' : 'rw-p'} ${(i * 0x1000).toString(16).padStart(8, '0')} 00:01 ${shared ? 1234 : 0}`;
+    // Names of ~40 bytes: the -X stream passes 4 MiB (strace shows the scratch file).
+    parts.push(shared ? `${head.padEnd(73)}/memfd:bench-${i % 13}-scratch-file-test (deleted)\n` : `${head.padEnd(73)}/usr/lib/x86_64-linux-gnu/libbench-${i % 17}.so.6\n`);
+    parts.push(kv('Size', 4), kv('Rss', i % 5), kv('Pss', i % 3), kv('Private_Dirty', i % 4));
+    if (full) parts.push(kv('Swap', 0), i % 7 !== 3 ? kv('Locked', (i * 7) % 9) : '');
+    if (i % 11 !== 5) parts.push(`VmFlags: rd wr mr mw me ${i % 3 === 0 ? 'ac ' : ''}\n`);
   }
+  return parts.join('');
+}
 
+describe('-X on many mappings: the record stream spills to a scratch file', () => {
   withPmap('-X, -XX and -C over two PIDs: byte for byte as pmap across the spilled segments', () => {
     const t = tree({ smaps: bigSmaps(60_000, 0x7f0000000000, true) });
     cpSync(join(t, PID), join(t, '4243'), { recursive: true });
@@ -283,5 +283,34 @@ describe('a small ulimit -v', () => {
     const pmap = sh(PMAP_AS_TSPMAP, `ulimit -v 307200; unshare -m sh -c 'mount --bind ${FIXTURE} /proc && exec "$0" "$@"' $P -x ${PID}`);
     expect(viaBin.stderr).toBe('');
     expect(viaBin).toEqual(pmap);
+  });
+
+  // glibc reserves 64 MiB of address space for each thread's malloc arena;
+  // before the prologue set MALLOC_ARENA_MAX, a big table ran out of it at
+  // 400 MiB (V8 "Committing semi space failed", status 134), and --summary
+  // aborted at 1 GiB as well, where libuv's thread pool (smaps_rollup) could
+  // not start its threads.
+  const limited = (limit: number, script: string) => sh(BIN, `ulimit -v ${limit}; ${script}`, 120_000);
+  withPmap('60,000 mappings under ulimit -v 400 MiB and 1 GiB: every mode runs, pmap modes as pmap', () => {
+    const t = tree({ smaps: bigSmaps(60_000, 0x7f0000000000, true) });
+    // --summary reads the Pss split from smaps_rollup on libuv's thread pool.
+    const rollup = ['Rss:      120000 kB', 'Pss:       60000 kB', 'Pss_Anon:  20000 kB', 'Pss_File:  30000 kB', 'Pss_Shmem: 10000 kB'];
+    writeFileSync(join(t, PID, 'smaps_rollup'), `7f0000000000-7f000ea60000 ---p 00000000 00:00 0 [rollup]\n${rollup.join('\n')}\n`);
+    for (const limit of [409_600, 1_048_576]) {
+      for (const args of ['-X', '-XX', '-x']) {
+        const mine = limited(limit, `$P --proc-root ${t} ${args} ${PID}`);
+        const pmap = sh(PMAP_AS_TSPMAP, `ulimit -v ${limit}; unshare -m sh -c 'mount --bind ${t} /proc && exec "$0" "$@"' $P ${args} ${PID}`, 120_000);
+        expect(mine.stderr, `${args} at ${limit} KiB`).toBe('');
+        expect(mine.status, `${args} at ${limit} KiB`).toBe(0);
+        expect(mine).toEqual(pmap);
+      }
+      for (const args of ['--summary', '--json']) {
+        const mine = limited(limit, `$P --proc-root ${t} ${args} ${PID}`);
+        const unlimited = sh(MINE, `$P --proc-root ${t} ${args} ${PID}`, 120_000);
+        expect(mine.stderr, `${args} at ${limit} KiB`).toBe('');
+        expect(mine.status, `${args} at ${limit} KiB`).toBe(0);
+        expect(mine.stdout).toBe(unlimited.stdout);
+      }
+    }
   });
 });
