@@ -136,6 +136,14 @@ describe('SmapsStore', () => {
     expect(fast[1]!.kB.get('Pss')).toBe(2);
   });
 
+  it('a value of 16 digits or more leaves the fast path, and stays exact', () => {
+    const header = '00400000-00402000 r--p 00000000 00:00 0 ';
+    const text = [header, 'Size:                  8 kB', 'Rss:    4 kB', header, 'Size:                  8 kB', 'Rss:    9007199254740993 kB', ''].join('\n');
+    // The second mapping's lines come in the common form, under the first one's keys.
+    expect(parseSmaps(text)[1]!.kB.get('Rss')).toBe(9007199254740993n);
+    expect(allMappings(fedInBlocks(text, cutsOf(text.length, 4, 20)))[1]!.kB.get('Rss')).toBe(9007199254740993n);
+  });
+
   it('keeps only the fields asked for, the others passed by as any line', () => {
     const mapping = (start: number, pss: number, key: number) => [
       `${start.toString(16)}-${(start + 0x1000).toString(16)} rw-p 00000000 00:00 0 `,
