@@ -302,6 +302,20 @@ describe('the rule table on hand-written mappings', () => {
     ]);
   });
 
+  it('odd perms, past the lists it keeps per kind, classify as a fresh classifier does', () => {
+    // 80 distinct hand-made perms (the kernel's make at most 16 per kind), far apart.
+    const odd = Array.from({ length: 80 }, (_, i) => {
+      const start = 0x10000000 + i * 0x100000;
+      const perms = i % 2 ? `r${i.toString(36).padStart(3, '-')}` : `-w${i.toString(36).padStart(2, 'x')}`;
+      return entry(`${start.toString(16)}-${(start + 0x1000).toString(16)} ${perms} 00000000 00:00 0 `, 4, i % 3);
+    });
+    const oddMappings = parseSmapsDetailed([...odd, ''].join('\n'));
+    expect(new Set(oddMappings.map((m) => m.perms)).size).toBe(80);
+    const all = classifyMappings([...oddMappings, ...mappings], 0);
+    expect(all.slice(80).map((c) => `${c.category}/${c.label}`)).toEqual(classes);
+    oddMappings.forEach((mapping, i) => expect(all[i]).toEqual(classifyMappings([mapping], 0)[0]));
+  });
+
   it('puts user rules before the built-in ones', () => {
     const parsed = parseRulesFile(JSON.stringify([{ category: 'scratch', name: '^\\[anon:(\\w+)\\]$', label: 'named $1' }]), 'r');
     expect(parsed.ok).toBe(true);

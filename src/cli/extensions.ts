@@ -15,7 +15,7 @@ import { isUtf8Locale } from '../proc/locale.js';
 import { isWholeRange, rangeStep } from '../model/range.js';
 import type { Rule } from '../model/rules.js';
 import type { SummaryInput } from '../format/summary.js';
-import type { PssSplit } from '../model/classify.js';
+import type { PssSplit } from '../model/usage.js';
 import { readPssSplit, readPssSplitLater } from '../proc/accounting.js';
 import { setRuntimeFlag } from '../proc/v8-flags.js';
 import { TSPMAP_VERSION, jsonDocumentPieces, jsonEntry } from '../format/json.js';

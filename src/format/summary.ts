@@ -12,12 +12,13 @@ import { ProcessSnapshot, commandOf, decodeBytes } from './json.js';
 import type { MappingKind } from '../model/kind.js';
 import type { SmapsRecord } from '../parse/smaps.js';
 import { CATEGORY_ORDER, Category, Rule } from '../model/rules.js';
+import { MappingClass, classifyMappings } from '../model/classify.js';
 import {
-  Accounting, AccountingSums, MappingClass, PssSplit, Usage, UsageAmounts, UsageSums, classifyMappings, mapCountWarning, usageAmounts,
-} from '../model/classify.js';
+  Accounting, AccountingSums, PssSplit, Usage, UsageAmounts, UsageSums, mapCountWarning, usageAmounts,
+} from '../model/usage.js';
 
 export type { Category } from '../model/rules.js';
-export type { Usage } from '../model/classify.js';
+export type { Usage } from '../model/usage.js';
 
 /** The built-in categories (src/model/rules.ts); a --rules file may add more. */
 export const CATEGORIES: readonly Category[] = CATEGORY_ORDER;

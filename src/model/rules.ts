@@ -239,11 +239,18 @@ export function labelOf(rule: Rule, context: RuleContext): string {
   );
 }
 
-/** Does the rule match? (Cheap tests first.) */
-export function ruleMatches(rule: Rule, context: RuleContext): boolean {
-  const { mapping, kind, sizeKB, rssKB } = context.self;
-  if (rule.kinds && !rule.kinds.includes(kind)) return false;
-  if (rule.perms && !permsMatch(rule.perms, mapping.perms)) return false;
+/**
+ * A rule matches a mapping when it fits the mapping's kind and perms
+ * (ruleFits, which classify.ts decides once per pair instead of per
+ * mapping) and its other tests pass (ruleMatchesFitting).
+ */
+export function ruleFits(rule: Rule, kind: MappingKind, perms: string): boolean {
+  return (!rule.kinds || rule.kinds.includes(kind)) && (!rule.perms || permsMatch(rule.perms, perms));
+}
+
+/** Does a rule that fits the mapping's kind and perms match it? (Cheap tests first.) */
+export function ruleMatchesFitting(rule: Rule, context: RuleContext): boolean {
+  const { mapping, sizeKB, rssKB } = context.self;
   if (rule.minKB !== undefined && sizeKB < rule.minKB) return false;
   if (rule.maxKB !== undefined && sizeKB > rule.maxKB) return false;
   if (rule.noRss && (rssKB !== 0 || (mapping.kB.get('Swap') ?? 0) !== 0)) return false;

@@ -198,7 +198,7 @@ describe('the extension modes over the store', () => {
   });
 
   it('SUMMARY_FIELDS names every field the classifier and the sums read', () => {
-    const sources = ['src/model/classify.ts', 'src/model/rules.ts', 'src/format/summary.ts']
+    const sources = ['src/model/classify.ts', 'src/model/usage.ts', 'src/model/rules.ts', 'src/format/summary.ts']
       .map((path) => readFileSync(join(import.meta.dirname, '..', '..', path), 'utf8'))
       .join('\n');
     const read = new Set([...sources.matchAll(/(?:kB\.get|field)\('([A-Za-z_]+)'\)/g)].map((match) => match[1]!));
