@@ -15,7 +15,7 @@
 // node (scripts/build.mjs). A checkout installed without building (npm
 // install --ignore-scripts, or no npm run build yet) has no dist/: say so
 // in one line instead of a module-loader stack trace.
-const { closeSync, fstatSync, openSync, readFileSync, readSync } = require('node:fs');
+const { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } = require('node:fs');
 const { join } = require('node:path');
 
 const dist = join(__dirname, '..', 'dist');
@@ -28,6 +28,9 @@ const dist = join(__dirname, '..', 'dist');
 const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
 const WRAP_TAIL = '\n});';
 
+/** The exports of each lazy file loaded so far through its code cache. */
+const cachedLazy = new Map();
+
 const cli = join(dist, 'tspmap.js');
 let source;
 try {
@@ -36,23 +39,23 @@ try {
   process.stderr.write('tspmap: dist/tspmap.js is missing: run `npm run build` in the package directory first\n');
   process.exit(1);
 }
-load(source).run();
+load(cli, source).run();
 
 /**
- * The bundle, compiled with V8's code cache that the build made for it
- * (scripts/code-cache.cjs): about 3.5 ms less per run on Node 20, which has
+ * The bundle (or a lazy file), compiled with V8's code cache that the
+ * build made for it (scripts/code-cache.cjs): about 3.5 ms less per run on Node 20, which has
  * no compile cache of its own. The cache is used only when its first line
  * is the bundle's own last line (the build's hash), since V8 checks no
  * more than the source's length; V8 drops it by itself under another Node
  * version or other V8 flags. (A hand edit of dist/tspmap.js that keeps the
  * build line and the length would still run cached code: rebuild instead.)
  */
-function load(text) {
+function load(file, text) {
   const idAt = text.lastIndexOf('//# tspmap-build ');
   let cachedData;
   if (idAt >= 0) {
     try {
-      const cache = readWhole(`${cli}.cache`);
+      const cache = readWhole(`${file}.cache`);
       const id = text.slice(idAt);
       if (cache.toString('latin1', 0, id.length) === id) cachedData = cache.subarray(id.length);
     } catch {
@@ -60,16 +63,27 @@ function load(text) {
     }
   }
   const { Script } = require('node:vm');
-  const script = new Script(WRAP_HEAD + text + WRAP_TAIL, { filename: cli, cachedData });
+  const script = new Script(WRAP_HEAD + text + WRAP_TAIL, { filename: file, cachedData });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, requireFromDist, module, cli, dist);
+  script.runInThisContext()(module.exports, requireFromDist, module, file, dist);
   return module.exports;
 }
 
-
-/** The bundle's require: its lazy files (./lazy-NAME.js) sit beside it in dist/. */
+/**
+ * The bundle's require: its lazy files (./lazy-NAME.js) sit beside it in
+ * dist/. One with a code cache beside it (the build makes one for each
+ * lazy file a pmap mode loads: the -X/-XX table) is compiled as the bundle
+ * is; the others (the extensions, chalk...) go through Node's require.
+ */
 function requireFromDist(id) {
-  return require(id.startsWith('./') ? join(dist, id) : id);
+  if (!id.startsWith('./')) return require(id);
+  const file = join(dist, id);
+  let exports = cachedLazy.get(file);
+  if (exports === undefined) {
+    exports = existsSync(`${file}.cache`) ? load(file, readFileSync(file, 'utf8')) : require(file);
+    cachedLazy.set(file, exports);
+  }
+  return exports;
 }
 
 /** A regular file's bytes: readFileSync's generic (non-UTF-8) path costs ~0.4 ms on a first call. */

@@ -1,5 +1,6 @@
-// Build step: V8's code cache for dist/tspmap.js, written to
-// dist/tspmap.js.cache for bin/tspmap.js to hand to vm.Script.
+// Build step: V8's code caches for dist/tspmap.js and for each lazy file
+// the pmap modes load (the -X/-XX table), written beside each as
+// FILE.cache for bin/tspmap.js to hand to vm.Script.
 //
 // Node 20 has no compile cache of its own (module.enableCompileCache came
 // in Node 22), so every run parses the 126 KB bundle and compiles each
@@ -8,9 +9,9 @@
 // after the pmap modes have run holds the bytecode of what they call.
 //
 // V8 checks no more than the source's length before trusting cached
-// bytecode, so the bundle gets a last line `//# tspmap-build HASH` (the
-// SHA-256 of the rest) and the cache file starts with the same line:
-// bin/tspmap.js uses the cache only when the two match, without hashing
+// bytecode, so each cached file gets a last line `//# tspmap-build HASH`
+// (the SHA-256 of the rest) and its cache file starts with the same line:
+// bin/tspmap.js uses a cache only when the two match, without hashing
 // anything itself. V8 rejects the data on its own when the Node version or
 // V8 flags differ (then the run compiles as if there were no cache).
 'use strict';
@@ -23,23 +24,46 @@ const vm = require('node:vm');
 const dist = join(__dirname, '..', 'dist');
 const cli = join(dist, 'tspmap.js');
 const ID_PREFIX = '//# tspmap-build ';
-const body = readFileSync(cli, 'utf8').replace(/\/\/# tspmap-build [0-9a-f]{64}\n$/, '');
-const idLine = `${ID_PREFIX}${createHash('sha256').update(body).digest('hex')}\n`;
-const source = body + idLine;
-writeFileSync(cli, source);
-const script = new vm.Script(Module.wrap(source), { filename: cli });
-const loaded = { exports: {} };
-script.runInThisContext()(loaded.exports, Module.createRequire(cli), loaded, cli, dist);
+const plainRequire = Module.createRequire(cli);
+
+/** Each file compiled here: its script and build line. */
+const compiled = new Map();
+/** The exports of each lazy file compiled here. */
+const lazyExports = new Map();
+
+/** Give `file` its build line, then compile and run it as bin/tspmap.js does. */
+function load(file) {
+  const body = readFileSync(file, 'utf8').replace(/\/\/# tspmap-build [0-9a-f]{64}\n$/, '');
+  const idLine = `${ID_PREFIX}${createHash('sha256').update(body).digest('hex')}\n`;
+  const source = body + idLine;
+  writeFileSync(file, source);
+  const script = new vm.Script(Module.wrap(source), { filename: file });
+  compiled.set(file, { script, idLine });
+  const loaded = { exports: {} };
+  script.runInThisContext()(loaded.exports, requireFromDist, loaded, file, dist);
+  return loaded.exports;
+}
+
+/** As bin/tspmap.js's: a lazy file loaded here gets a cache, so bin compiles it with one. */
+function requireFromDist(id) {
+  if (!id.startsWith('./')) return plainRequire(id);
+  const file = join(dist, id);
+  if (!lazyExports.has(file)) lazyExports.set(file, load(file));
+  return lazyExports.get(file);
+}
 
 // Every pmap mode over this very process; output goes to /dev/null (opened
 // by the caller write-only, so it is not taken for a closed stdout).
 const MODES = [[], ['-x'], ['-d'], ['-X'], ['-XX'], ['-q'], ['-p'], ['-x', '-q']];
 
 async function warm() {
+  const bundle = load(cli);
   for (const flags of MODES) {
-    await loaded.exports.main(['node', 'tspmap', ...flags, String(process.pid)], {});
+    await bundle.main(['node', 'tspmap', ...flags, String(process.pid)], {});
   }
-  writeFileSync(`${cli}.cache`, Buffer.concat([Buffer.from(idLine, 'latin1'), script.createCachedData()]));
+  for (const [file, { script, idLine }] of compiled) {
+    writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(idLine, 'latin1'), script.createCachedData()]));
+  }
 }
 
 warm().catch((error) => {

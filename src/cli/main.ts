@@ -15,11 +15,15 @@ import { MESSAGES, programName, usageText } from './messages.js';
 import { Output, writeStderr } from './output.js';
 import { EXIT, MAX_PIDS } from './exit.js';
 import { strerror } from '../model/strerror.js';
-import { RcSession, createRcFile, defaultRcPath, loadRcFile, tableConfig } from './rc.js';
-import { SmapsTableRun } from '../format/smaps-table.js';
+import type { RcSession } from './rc.js';
+import type { SmapsTableRun } from '../format/smaps-table.js';
+import type * as TableMode from './table-mode.js';
 import { isTerminal } from '../proc/node-require.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** cli/table-mode.ts, once loaded. */
+type TableModule = typeof TableMode;
 
 export interface RunResult {
   status: number;
@@ -70,10 +74,12 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   if (parsed.kind === 'exit') return printInstead(parsed, args, name, output);
   const options = parsed.options;
   checkExclusions(options, name);
-  if (options.createRc || options.createRcTo) return createRc(options, env, name);
+  // The table and rc code is loaded only for the options that use it.
+  const tables = usesTableMode(options) ? await import('./table-mode.js') : null;
+  if (tables && (options.createRc || options.createRcTo)) return createRc(tables, options, env, name);
   if (options.operands.length < 1) fail(name, MESSAGES.missing);
 
-  const rc = loadRc(options, env, name);
+  const rc = tables ? loadRc(tables, options, env, name) : null;
   const pidOutcome = parsePids(options.operands);
   if (!pidOutcome.ok) usageFailure(name);
   const pids = pidOutcome.pids;
@@ -109,7 +115,11 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
     localeCtype: () => (ctype ??= ctypeLocale(env)),
     shmMinorOf: (tgid) => treeShmMinor ?? shmMinorOf(tgid),
   };
-  return printProcesses(context, records, rc) | missing;
+  // Over many PIDs the table's WebAssembly measure takes every file: one
+  // instance for the run, and no TurboFan compile of the JavaScript one for
+  // Node to wait for at exit (-X over 66 processes: 47 ms instead of 53).
+  const table = tables ? new tables.SmapsTableRun(tables.tableConfig(options, rc), records.length > 1) : null;
+  return printProcesses(context, records, table) | missing;
 }
 
 /** What a parse that ends the run prints: usage, version, or an error's usage. */
@@ -139,15 +149,11 @@ interface PrintContext {
 }
 
 /** Each process's header and map, in pmap's order; the status bits of unreadable ones. */
-function printProcesses(context: PrintContext, records: readonly ProcessRecord[], rc: RcSession | null): number {
-  const { options, output, paint } = context;
+/** Each process's header and map: the smaps table when there is one, else the plain listing. */
+function printProcesses(context: PrintContext, records: readonly ProcessRecord[], table: SmapsTableRun | null): number {
+  const { output, paint } = context;
   const utf8Locale = (): boolean => context.localeCtype().utf8;
   const carry: BasicCarry = { start: 0 };
-  // Over many PIDs the table's WebAssembly measure takes every file: one
-  // instance for the run, and no TurboFan compile of the JavaScript one for
-  // Node to wait for at exit (-X over 66 processes: 47 ms instead of 53).
-  const wasmEveryFile = records.length > 1;
-  const table = options.xLevel > 0 || options.readRc || options.readRcFrom ? new SmapsTableRun(tableConfig(options, rc), wasmEveryFile) : null;
   let status = 0;
   for (const record of records) {
     output.write(paint(headerLine(record, utf8Locale), 'default'));
@@ -258,8 +264,13 @@ function checkExclusions(options: PmapOptions, name: string): void {
   if (creating && options.operands.length > 0) fail(name, MESSAGES.tooMany);
 }
 
+/** The smaps table or an rc file: the options that need cli/table-mode.ts. */
+function usesTableMode(options: PmapOptions): boolean {
+  return options.xLevel > 0 || options.readRc || options.readRcFrom || options.createRc || options.createRcTo;
+}
+
 /** -n and -N: write pmap's rc template, refusing to overwrite. */
-function createRc(options: PmapOptions, env: Env, name: string): number {
+function createRc({ createRcFile, defaultRcPath }: TableModule, options: PmapOptions, env: Env, name: string): number {
   if (options.createRcTo) {
     if (createRcFile(options.rcFile ?? '', name)) {
       writeStderr(`${name}: rc file successfully created, feel free to edit the content\n`);
@@ -277,7 +288,7 @@ function createRc(options: PmapOptions, env: Env, name: string): number {
 }
 
 /** -c and -C: read the rc, whose warnings pmap prints as it goes. */
-function loadRc(options: PmapOptions, env: Env, name: string): RcSession | null {
+function loadRc({ defaultRcPath, loadRcFile }: TableModule, options: PmapOptions, env: Env, name: string): RcSession | null {
   if (!options.readRc && !options.readRcFrom) return null;
   const path = options.readRcFrom ? options.rcFile : defaultRcPath(env, name);
   if (path === null) throw new Fatal(EXIT.failure);
