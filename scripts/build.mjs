@@ -111,6 +111,10 @@ async function buildCli() {
     // import() of a lazy file becomes require() behind a promise: an import()
     // would start Node's ES module loader for a CommonJS file.
     supported: { 'dynamic-import': false },
+    // Every run reads the bundle's text (V8 keeps it beside cached code):
+    // without comments and indentation it is 95 KB instead of 126, and a
+    // default run about 0.2 ms shorter. Names stay, for TSPMAP_DEBUG's stacks.
+    minifyWhitespace: true,
   };
   await build({ ...cjs, entryPoints: ['src/cli/entry.ts'], outfile: 'dist/tspmap.js' });
   for (let i = 0; i < queue.length; i++) {
