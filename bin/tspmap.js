@@ -1,13 +1,17 @@
 #!/bin/sh
-':' //; v=$(ulimit -v); case $v in unlimited) ;; *) export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"; [ "$v" -ge 204800 ] && [ "$v" -lt 819200 ] && exec node --jitless --no-expose-wasm "$0" "$@";; esac; exec node "$0" "$@"
-// The line above is sh and a no-op for JavaScript. Under `ulimit -v` below
-// ~800 MiB Node aborts before any JavaScript runs (its JIT's code range
-// reservation fails); without the JIT it runs from ~200 MiB (below that
-// --jitless can hang, so plain node is left to abort). Under any limit it
-// also sets MALLOC_ARENA_MAX=1 (unless set): glibc reserves 64 MiB of
-// address space per thread's malloc arena, six of them here, and a 61,000-
-// mapping -X, --json or --summary then ran out (V8's "Committing semi space
-// failed", or libuv's abort when its thread pool could not start).
+':' //; c=; { true 9<&0; } 2>/dev/null || c=0; { true 9>&1; } 2>/dev/null || c=${c}1; true 9>&2 || c=${c}2; export TSPMAP_CLOSED_STDIO=$c; v=$(ulimit -v); case $v in unlimited) ;; *) export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"; [ "$v" -ge 204800 ] && [ "$v" -lt 819200 ] && exec node --jitless --no-expose-wasm "$0" "$@";; esac; exec node "$0" "$@"
+// The line above is sh and a no-op for JavaScript. First it notes which
+// standard descriptors are closed (a dup of each to fd 9 fails): Node puts
+// /dev/null on them before any JavaScript runs, and a read-write /dev/null
+// of the caller's own looks the same from inside (src/proc/stdio.ts).
+// Under `ulimit -v` below ~800 MiB Node aborts before any JavaScript runs
+// (its JIT's code range reservation fails); without the JIT it runs from
+// ~200 MiB (below that --jitless can hang, so plain node is left to
+// abort). Under any limit it also sets MALLOC_ARENA_MAX=1 (unless set):
+// glibc reserves 64 MiB of address space per thread's malloc arena, six of
+// them here, and a 61,000-mapping -X, --json or --summary then ran out
+// (V8's "Committing semi space failed", or libuv's abort when its thread
+// pool could not start).
 //
 // A thin entry over the bundled CLI. It is CommonJS (bin/package.json), as
 // is dist/tspmap.js: Node starts a CommonJS program with less of its loader

@@ -201,15 +201,32 @@ describe('standard descriptors closed at start', () => {
     ['-C /dev/stdin $T </dev/null', ''],
     ['-C /dev/null $T <&-', ''],
   ];
-  for (const [args, message] of cases) {
-    withPmap(`tspmap ${args}`, () => {
-      const script = `{ $P ${args.replaceAll('$T', String(target.pid))}; echo "status $?"; } 2>&1 | tail -c 300`;
-      const mine = sh(MINE, script);
-      const pmap = sh(PMAP_AS_TSPMAP, script);
-      if (message) expect(mine.stdout).toBe(`tspmap: ${message}\nstatus 1\n`);
-      expect(mine).toEqual(pmap);
-    });
+  // As `node bin/tspmap.js` (MINE), and as the installed command runs: the
+  // file itself, whose sh prologue sees the descriptors before Node does and
+  // so also tells a read-write /dev/null of the caller's from a closed one.
+  const readWrite: [string, string][] = [
+    ['-x $T 1<>/dev/null', ''],
+    ['-C /dev/stdin $T 0<>/dev/null', ''],
+  ];
+  const runs: [string, string, [string, string][]][] = [['tspmap', MINE, cases], ['bin/tspmap.js', BIN, [...cases, ...readWrite]]];
+  for (const [label, program, list] of runs) {
+    for (const [args, message] of list) {
+      withPmap(`${label} ${args}`, () => {
+        const script = `{ $P ${args.replaceAll('$T', String(target.pid))}; echo "status $?"; } 2>&1 | tail -c 300`;
+        const mine = sh(program, script);
+        const pmap = sh(PMAP_AS_TSPMAP, script);
+        if (message) expect(mine.stdout).toBe(`tspmap: ${message}\nstatus 1\n`);
+        expect(mine).toEqual(pmap);
+      });
+    }
   }
+
+  withPmap("bin/tspmap.js with Python's subprocess.DEVNULL (read-write) as stdout: exit 0, as pmap", () => {
+    const script = `python3 -c 'import subprocess, sys; r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); print(r.returncode, r.stderr)' $P -x ${target.pid}`;
+    const mine = sh(BIN, script);
+    expect(mine.stdout).toBe("0 b''\n");
+    expect(mine).toEqual(sh(PMAP_AS_TSPMAP, script));
+  });
 });
 
 describe('write errors in glibc words', () => {

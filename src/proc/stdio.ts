@@ -2,10 +2,15 @@
  * Standard descriptors that were closed when tspmap started. Node opens
  * /dev/null (O_RDWR) on a closed descriptor 0, 1 or 2 before any
  * JavaScript runs, so `tspmap ... >&-` would write into /dev/null and
- * succeed where pmap's writes fail with EBADF. /proc/self/fdinfo shows how
- * the descriptor was opened: a shell's `>/dev/null` is O_WRONLY and
- * `</dev/null` O_RDONLY, while Node's stand-in is /dev/null opened O_RDWR.
- * (A user's own `1<>/dev/null` looks the same and is taken as closed.)
+ * succeed where pmap's writes fail with EBADF.
+ *
+ * bin/tspmap.js's sh prologue sees the descriptors before Node does and
+ * names the closed ones in TSPMAP_CLOSED_STDIO: that is the answer when
+ * set. Started as `node bin/tspmap.js`, only /proc/self/fdinfo is left: a
+ * shell's `>/dev/null` is O_WRONLY and `</dev/null` O_RDONLY, while Node's
+ * stand-in is /dev/null opened O_RDWR, as is a read-write /dev/null of the
+ * caller's own (Python's subprocess.DEVNULL, Node's stdio 'ignore',
+ * `1<>/dev/null`), which is then taken as closed.
  */
 import { fstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -25,12 +30,17 @@ function isDevNull(fd: number): boolean {
   }
 }
 
+/** Set by bin/tspmap.js's prologue: the digits of the standard descriptors that were closed ("" for none). */
+export const CLOSED_STDIO_VARIABLE = 'TSPMAP_CLOSED_STDIO';
+
 /**
  * Whether standard descriptor `fd` was closed at start (Node's /dev/null
  * stands in). Costs one fstat() unless the descriptor is /dev/null.
  */
 export function wasClosedAtStart(fd: number): boolean {
   if (!isDevNull(fd)) return false;
+  const closed = process.env[CLOSED_STDIO_VARIABLE];
+  if (closed !== undefined) return closed.includes(String(fd));
   // readWhole(): one open and read, where readFileSync's generic path costs
   // about 0.6 ms on its first call (performance.now()). `flags:` is line 2.
   const read = readWhole(`/proc/self/fdinfo/${fd}`, FDINFO_BYTES);
