@@ -1,11 +1,11 @@
 /**
  * The CLI bundle's V8 code cache (scripts/code-cache.cjs, read by
  * bin/tspmap.js): the build's cache is one V8 accepts for the bundle it was
- * made for (and so is the -X/-XX table's, a lazy file of its own), and a
- * cache left from another build is not used. V8 itself
- * compares no more than the source's length, so the second test rebuilds
- * the bundle by hand to the same length (new code, new build line) and
- * keeps the old cache: the new code must be what runs.
+ * made for (and so are those of -X's table and -x's rows, lazy files of
+ * their own), and a cache left from another build is not used. V8 itself
+ * compares no more than the source's length, so the last test rebuilds the
+ * bundle by hand to the same length (new code, new build line) and keeps
+ * the old cache: the new code must be what runs.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -45,32 +45,40 @@ describe('V8 code cache of dist/tspmap.js', () => {
     expect(literal('WRAP_HEAD') + 'x' + literal('WRAP_TAIL')).toBe(wrap('x'));
   });
 
-  it("of the -X/-XX table's lazy file starts with that file's build line, and V8 accepts it", () => {
-    const table = join(ROOT, 'dist', 'lazy-cli-table-mode.js');
-    const source = readFileSync(table, 'utf8');
-    const cache = readFileSync(`${table}.cache`);
-    const idLine = source.slice(source.lastIndexOf(ID_PREFIX));
-    expect(idLine).toMatch(/^\/\/# tspmap-build [0-9a-f]{64}\n$/);
-    expect(cache.toString('latin1', 0, idLine.length)).toBe(idLine);
-    const script = new Script(wrap(source), { filename: table, cachedData: cache.subarray(idLine.length) });
-    expect(script.cachedDataRejected).toBe(false);
-  });
+  // The lazy files a pmap mode loads, each cached as the bundle is, and the
+  // modes that must run without it.
+  const lazyModes: [string, string[], string[][]][] = [
+    ['lazy-cli-table-mode.js', ['-X'], [[], ['-x'], ['-d']]],
+    ['lazy-format-wasm-extended.js', ['-x'], [[], ['-d'], ['-q']]],
+  ];
+  for (const [file, mode, without] of lazyModes) {
+    it(`of ${file} (${mode.join(' ')}) starts with that file's build line, and V8 accepts it`, () => {
+      const lazy = join(ROOT, 'dist', file);
+      const source = readFileSync(lazy, 'utf8');
+      const cache = readFileSync(`${lazy}.cache`);
+      const idLine = source.slice(source.lastIndexOf(ID_PREFIX));
+      expect(idLine).toMatch(/^\/\/# tspmap-build [0-9a-f]{64}\n$/);
+      expect(cache.toString('latin1', 0, idLine.length)).toBe(idLine);
+      const script = new Script(wrap(source), { filename: lazy, cachedData: cache.subarray(idLine.length) });
+      expect(script.cachedDataRejected).toBe(false);
+    });
 
-  it('leaves the table to -X and -XX: the plain modes run without its file', () => {
-    const copy = join(scratch, 'no-table');
-    cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
-    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
-    rmSync(join(copy, 'dist', 'lazy-cli-table-mode.js'));
-    rmSync(join(copy, 'dist', 'lazy-cli-table-mode.js.cache'));
-    const pid = String(child.pid());
-    for (const mode of [[], ['-x'], ['-d']]) {
-      const run = spawnSync(join(copy, 'bin', 'tspmap.js'), [...mode, pid], { encoding: 'latin1' });
-      expect({ mode, status: run.status, stderr: run.stderr }).toEqual({ mode, status: 0, stderr: '' });
-    }
-    const table = spawnSync(join(copy, 'bin', 'tspmap.js'), ['-X', pid], { encoding: 'latin1' });
-    expect(table.status).toBe(1);
-    expect(table.stderr).toMatch(/^tspmap: internal error: Cannot find module/);
-  });
+    it(`leaves ${file} to ${mode.join(' ')}: the other modes run without it`, () => {
+      const copy = join(scratch, `without-${file}`);
+      cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+      rmSync(join(copy, 'dist', file));
+      rmSync(join(copy, 'dist', `${file}.cache`));
+      const pid = String(child.pid());
+      for (const other of without) {
+        const run = spawnSync(join(copy, 'bin', 'tspmap.js'), [...other, pid], { encoding: 'latin1' });
+        expect({ other, status: run.status, stderr: run.stderr }).toEqual({ other, status: 0, stderr: '' });
+      }
+      const needing = spawnSync(join(copy, 'bin', 'tspmap.js'), [...mode, pid], { encoding: 'latin1' });
+      expect(needing.status).toBe(1);
+      expect(needing.stderr).toMatch(/^tspmap: internal error: Cannot find module/);
+    });
+  }
 
   it('left from another build of the same length, is not used', () => {
     const copy = join(scratch, 'package');

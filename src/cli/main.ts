@@ -2,9 +2,8 @@
  * tspmap's command: pmap's control flow, checks and exit statuses, with the
  * extensions dispatched (and loaded) only when asked for.
  */
-import { BasicCarry, BasicFormatter, BasicMode } from '../format/basic.js';
+import { BasicCarry, BasicFormatter, BasicMode, BasicOptions } from '../format/basic.js';
 import { newBasicRows } from '../format/wasm-rows.js';
-import { newExtendedRows } from '../format/wasm-extended.js';
 import { isWholeRange } from '../model/range.js';
 import { ProcFS, DEFAULT_PROC_ROOT } from '../proc/procfs.js';
 import { ProcessRecord, headerLine, readProcess } from '../proc/process.js';
@@ -109,8 +108,11 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   let ctype: CtypeLocale | undefined;
   const paint = await painter(options, env);
   const shmMinorOf = lazyLiveShmMinor(fs);
+  // -x's byte rows are a file of their own (with their own code cache): a
+  // default run deserialised them for nothing, about 0.5 ms (in-process).
+  const newRows = options.extended ? (await import('../format/wasm-extended.js')).newExtendedRows : newBasicRows;
   const context: PrintContext = {
-    options, fs, output, name, paint,
+    options, fs, output, name, paint, newRows,
     colored: paint !== plain,
     localeCtype: () => (ctype ??= ctypeLocale(env)),
     shmMinorOf: (tgid) => treeShmMinor ?? shmMinorOf(tgid),
@@ -139,6 +141,8 @@ async function printInstead(parsed: Extract<ReturnType<typeof parseArguments>, {
 interface PrintContext {
   options: PmapOptions;
   fs: ProcFS;
+  /** The byte path's rows for the mode: -x's, or the default and -d ones. */
+  newRows: (formatter: BasicFormatter, options: BasicOptions, sink: (bytes: Uint8Array) => void) => { feed(bytes: Buffer, eof: boolean): number; end(): void };
   output: Output;
   name: string;
   paint: Paint;
@@ -213,7 +217,7 @@ function printBasic(context: PrintContext, record: ProcessRecord, carry: BasicCa
   if (!colored && isWholeRange(options.range)) {
     // Without colour or -A: bytes in, bytes out.
     const sink = (data: Uint8Array): void => output.writeBytes(data);
-    const bytes = mode === 'extended' ? newExtendedRows(formatter, formatter.options, sink) : newBasicRows(formatter, formatter.options, sink);
+    const bytes = context.newRows(formatter, formatter.options, sink);
     const read = fs.streamProcessFileBytes(tgid, file, (block, eof) => bytes.feed(block, eof), mode === 'extended');
     if (!read.ok) return null;
     bytes.end();
