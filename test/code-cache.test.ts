@@ -25,18 +25,21 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Module.wrap is what bin/tspmap.js compiles; the cache must fit it. */
 const wrap = (source: string): string => (Module as unknown as { wrap(text: string): string }).wrap(source);
 
+/** `file`'s cache starts with the file's own build line, and V8 accepts the rest for it. */
+function expectCacheAccepted(file: string): void {
+  const source = readFileSync(file, 'utf8');
+  const cache = readFileSync(`${file}.cache`);
+  const idLine = source.slice(source.lastIndexOf(ID_PREFIX));
+  expect(idLine).toMatch(/^\/\/# tspmap-build [0-9a-f]{64}\n$/);
+  expect(cache.toString('latin1', 0, idLine.length)).toBe(idLine);
+  const script = new Script(wrap(source), { filename: file, cachedData: cache.subarray(idLine.length) });
+  expect(script.cachedDataRejected).toBe(false);
+}
+
 describe('V8 code cache of dist/tspmap.js', () => {
   const child = useSleepingChild();
 
-  it("starts with the bundle's own build line, and V8 accepts it", () => {
-    const source = readFileSync(BUNDLE, 'utf8');
-    const cache = readFileSync(`${BUNDLE}.cache`);
-    const idLine = source.slice(source.lastIndexOf(ID_PREFIX));
-    expect(idLine).toMatch(/^\/\/# tspmap-build [0-9a-f]{64}\n$/);
-    expect(cache.toString('latin1', 0, idLine.length)).toBe(idLine);
-    const script = new Script(wrap(source), { filename: BUNDLE, cachedData: cache.subarray(idLine.length) });
-    expect(script.cachedDataRejected).toBe(false);
-  });
+  it("starts with the bundle's own build line, and V8 accepts it", () => expectCacheAccepted(BUNDLE));
 
   it("is made for the text bin/tspmap.js compiles: Module.wrap()'s, written out there", () => {
     const entry = readFileSync(join(ROOT, 'bin', 'tspmap.js'), 'utf8');
@@ -53,14 +56,7 @@ describe('V8 code cache of dist/tspmap.js', () => {
   ];
   for (const [file, mode, without] of lazyModes) {
     it(`of ${file} (${mode.join(' ')}) starts with that file's build line, and V8 accepts it`, () => {
-      const lazy = join(ROOT, 'dist', file);
-      const source = readFileSync(lazy, 'utf8');
-      const cache = readFileSync(`${lazy}.cache`);
-      const idLine = source.slice(source.lastIndexOf(ID_PREFIX));
-      expect(idLine).toMatch(/^\/\/# tspmap-build [0-9a-f]{64}\n$/);
-      expect(cache.toString('latin1', 0, idLine.length)).toBe(idLine);
-      const script = new Script(wrap(source), { filename: lazy, cachedData: cache.subarray(idLine.length) });
-      expect(script.cachedDataRejected).toBe(false);
+      expectCacheAccepted(join(ROOT, 'dist', file));
     });
 
     it(`leaves ${file} to ${mode.join(' ')}: the other modes run without it`, () => {
