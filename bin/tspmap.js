@@ -47,12 +47,13 @@ load(cli, source).run();
 
 /**
  * The bundle (or a lazy file), compiled with V8's code cache that the
- * build made for it (scripts/code-cache.cjs): about 3.5 ms less per run on Node 20, which has
- * no compile cache of its own. The cache is used only when its first line
- * is the bundle's own last line (the build's hash), since V8 checks no
- * more than the source's length; V8 drops it by itself under another Node
- * version or other V8 flags. (A hand edit of dist/tspmap.js that keeps the
- * build line and the length would still run cached code: rebuild instead.)
+ * build made for it (scripts/code-cache.cjs): about 3.5 ms less per run on
+ * Node 20, which has no compile cache of its own. The cache is used only
+ * when its first line is the file's own last line (the build's hash),
+ * since V8 checks no more than the source's length; V8 drops it by itself
+ * under another Node version or other V8 flags. (A hand edit of a file
+ * that keeps the build line and the length would still run cached code:
+ * rebuild instead.)
  */
 function load(file, text) {
   const idAt = text.lastIndexOf('//# tspmap-build ');
@@ -76,8 +77,9 @@ function load(file, text) {
 /**
  * The bundle's require: its lazy files (./lazy-NAME.js) sit beside it in
  * dist/. One with a code cache beside it (the build makes one for each
- * lazy file a pmap mode loads: the -X/-XX table) is compiled as the bundle
- * is; the others (the extensions, chalk...) go through Node's require.
+ * lazy file a pmap mode loads: -X's table, -x's rows) is compiled as the
+ * bundle is; the others (the extensions, chalk...) go through Node's
+ * require.
  */
 function requireFromDist(id) {
   if (!id.startsWith('./')) return require(id);

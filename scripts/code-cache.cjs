@@ -1,5 +1,5 @@
 // Build step: V8's code caches for dist/tspmap.js and for each lazy file
-// the pmap modes load (the -X/-XX table), written beside each as
+// the pmap modes load (-X's table, -x's rows), written beside each as
 // FILE.cache for bin/tspmap.js to hand to vm.Script.
 //
 // Node 20 has no compile cache of its own (module.enableCompileCache came
@@ -67,8 +67,8 @@ function writeCache(file) {
  * The bundle's cache is taken after the default mode alone, the lazy
  * files' after every mode. Taken after every mode, the bundle's cache made
  * a default run about 0.4 ms slower (load and run timed in-process, 100
- * alternating runs, repeated three times) and -d too, for a reason I have
- * not pinned down; -x and -X keep their own code in lazy files of their
+ * alternating runs, repeated three times) and -d too, for a reason not
+ * pinned down yet; -x and -X keep their own code in lazy files of their
  * own, so they lose little.
  */
 async function warm() {

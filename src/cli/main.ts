@@ -108,8 +108,9 @@ async function run(args: readonly string[], env: Env, name: string, output: Outp
   let ctype: CtypeLocale | undefined;
   const paint = await painter(options, env);
   const shmMinorOf = lazyLiveShmMinor(fs);
-  // -x's byte rows are a file of their own (with their own code cache): a
-  // default run deserialised them for nothing, about 0.5 ms (in-process).
+  // -x's byte rows are a file of their own with their own code cache, so
+  // the bundle's cache can be taken after the default mode alone
+  // (scripts/code-cache.cjs) while -x still runs cached code.
   const newRows = options.extended ? (await import('../format/wasm-extended.js')).newExtendedRows : newBasicRows;
   const context: PrintContext = {
     options, fs, output, name, paint, newRows,
@@ -152,8 +153,10 @@ interface PrintContext {
   shmMinorOf: (tgid: string) => number;
 }
 
-/** Each process's header and map, in pmap's order; the status bits of unreadable ones. */
-/** Each process's header and map: the smaps table when there is one, else the plain listing. */
+/**
+ * Each process's header and map, in pmap's order (the smaps table when
+ * there is one, else the plain listing); the status bits of unreadable ones.
+ */
 function printProcesses(context: PrintContext, records: readonly ProcessRecord[], table: SmapsTableRun | null): number {
   const { output, paint } = context;
   const utf8Locale = (): boolean => context.localeCtype().utf8;
