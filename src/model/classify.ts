@@ -54,15 +54,10 @@ function toNumber(value: U64): number {
 
 /** What the rules look at of one mapping. */
 export function mappingView(mapping: SmapsRecord, startStack: U64): MappingView {
-  return refreshView({ mapping, kind: 'anon', sizeKB: 0, rssKB: 0 }, startStack);
+  return refreshSizes({ mapping, kind: 'anon', sizeKB: 0, rssKB: 0 }, mappingKind(mapping, startStack));
 }
 
-/** Work out a view's kind and sizes again (its mapping was refilled). */
-function refreshView(view: MappingView, startStack: U64): MappingView {
-  return refreshSizes(view, mappingKind(view.mapping, startStack));
-}
-
-/** refreshView() with the kind already known. */
+/** Set a view's kind, and its sizes from its mapping (again, once the mapping was refilled). */
 function refreshSizes(view: MappingView, kind: MappingKind): MappingView {
   const mapping = view.mapping;
   view.kind = kind;

@@ -7,7 +7,6 @@
  */
 import type { SmapsRecord } from '../parse/smaps.js';
 import { U64, add, shr10, sub, toBig, normalize } from '../parse/u64.js';
-import type { MappingClass } from './classify.js';
 import type { MappingKind } from './kind.js';
 
 export interface Usage {
@@ -117,18 +116,7 @@ function clampSub(a: U64, b: U64): U64 {
   return a > b ? sub(a, b) : 0;
 }
 
-/** The accounting over mappings and their classes (classifyMappings' output). */
-export function accountingOf(
-  mappings: readonly SmapsRecord[],
-  classes: readonly MappingClass[],
-  extra: { pss?: PssSplit; maxMapCount?: number } = {},
-): Accounting {
-  const sums = new AccountingSums();
-  mappings.forEach((mapping, i) => sums.add(mapping, classes[i]!.kind));
-  return sums.result(extra);
-}
-
-/** accountingOf() as running sums, a mapping at a time. */
+/** What a process owns beyond its category sums (Accounting), as running sums a mapping at a time. */
 export class AccountingSums {
   private reservedBytes: U64 = 0;
   private totalBytes: U64 = 0;
