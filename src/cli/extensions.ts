@@ -66,7 +66,7 @@ type Read = { ok: true; store: SmapsStore } | { ok: false; errno: string };
 function readStore(context: ExtensionContext, record: ProcessRecord, fields: readonly string[] | null = null): Read {
   const range = context.options.range;
   const store = new SmapsStore(isWholeRange(range) ? null : (start, end) => rangeStep(start, end, range), fields);
-  const read = context.fs.streamProcessFile(String(record.tgid), 'smaps', (block) => store.feed(block), true);
+  const read = context.fs.streamProcessFileBytes(String(record.tgid), 'smaps', (bytes, eof) => store.feedBytes(bytes, eof), true);
   if (!read.ok) return { ok: false, errno: read.code };
   store.end();
   return { ok: true, store };

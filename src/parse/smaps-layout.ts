@@ -2,7 +2,8 @@
  * The two shared parts of the compact smaps store (smaps-store.ts): the key
  * list that mappings listing the same keys in the same order share
  * (FieldLayout, a trie over the keys), and the one column that holds every
- * mapping's values (ValueColumn).
+ * mapping's values (ValueColumn); and a stored mapping's lookup of its
+ * fields through both (StoredFields).
  */
 import type { U64 } from './u64.js';
 
@@ -115,5 +116,26 @@ export class ValueColumn {
   get(at: number): U64 {
     const value = this.chunks[at >>> CHUNK_SHIFT]![at & (CHUNK_SIZE - 1)]!;
     return value === value ? value : this.large.get(at)!;
+  }
+}
+
+/** One field lookup of a stored mapping (the part of Map that the classifier uses). */
+export class StoredFields {
+  constructor(
+    private layout: FieldLayout,
+    private readonly values: ValueColumn,
+    private base: number,
+    private readonly kB: boolean,
+  ) {}
+
+  /** Look at another mapping's fields. */
+  point(layout: FieldLayout, base: number): void {
+    this.layout = layout;
+    this.base = base;
+  }
+
+  get(key: string): U64 | undefined {
+    const slot = this.layout.slot(key, this.kB);
+    return slot < 0 ? undefined : this.values.get(this.base + slot);
   }
 }

@@ -116,12 +116,12 @@ export function scanFieldKey(text: string, pos: number, end: number, keyWidth: n
 }
 
 /** The tag of the VmFlags line, byte by byte. */
-const VMFLAGS_TAG = [0x56, 0x6d, 0x46, 0x6c, 0x61, 0x67, 0x73, 0x3a];
+export const VMFLAGS_CODES: readonly number[] = [0x56, 0x6d, 0x46, 0x6c, 0x61, 0x67, 0x73, 0x3a];
 
 /** Whether text[pos, end) starts with "VmFlags:". */
 export function isVmFlagsLine(text: string, pos: number, end: number): boolean {
-  if (end - pos < VMFLAGS_TAG.length) return false;
-  for (let i = 0; i < VMFLAGS_TAG.length; i++) if (text.charCodeAt(pos + i) !== VMFLAGS_TAG[i]) return false;
+  if (end - pos < VMFLAGS_CODES.length) return false;
+  for (let i = 0; i < VMFLAGS_CODES.length; i++) if (text.charCodeAt(pos + i) !== VMFLAGS_CODES[i]) return false;
   return true;
 }
 
@@ -131,7 +131,7 @@ export function isVmFlagsLine(text: string, pos: number, end: number): boolean {
  */
 export function scanVmFlags(text: string, pos: number, end: number, spans: number[]): boolean {
   if (!isVmFlagsLine(text, pos, end)) return false;
-  pos = skipSpace(text, pos + VMFLAGS_TAG.length, end);
+  pos = skipSpace(text, pos + VMFLAGS_CODES.length, end);
   let next = scanLowerOrSpace(text, pos, end, VMFLAGS_WIDTH);
   if (next === pos) return false;
   if (text.charCodeAt(next - 1) === 0x20) next--;

@@ -1,6 +1,6 @@
 /**
- * The typed smaps model kept compact: an incremental parser fed line-aligned
- * blocks (ProcFS.streamProcessFile) that stores each mapping as a row of
+ * The typed smaps model kept compact: an incremental parser fed the file's
+ * bytes (ProcFS.streamProcessFileBytes) that stores each mapping as a row of
  * columns instead of an object with two Maps. A 61,000-mapping smaps is
  * ~45 MB of text; its rows are a few MB, so --json and --summary never hold
  * the text, and the per-mapping objects they use are made one at a time.
@@ -13,39 +13,37 @@
  * with A-Z is a mapping header (one that does not scan ends the current
  * mapping), and a field line is "Name: N kB" or "Name: N" with a name of
  * any length.
+ *
+ * Lines as the kernel formats them are read from the bytes (headers by
+ * maps-fast.ts, field lines under the keys the last mapping listed, names
+ * interned without decoding one seen before); any other line is decoded
+ * and read as text by the general rules. Decoding every block as latin1
+ * and scanning every header by the scanf emulation were a third of
+ * --summary's main thread on 61,000 mappings, which is now left waiting
+ * for the kernel's smaps instead.
  */
 import { cStringEnds, decimalValue } from './cscan.js';
 import { cStringOf, nameColumn, newMappingFields, scanMappingLine } from './maps.js';
 import type { MapsEntry } from './maps.js';
-import { isFieldName, isVmFlagsLine, newFieldLine, scanFieldLine } from './smaps-line.js';
+import { VMFLAGS_CODES, isFieldName, isVmFlagsLine, newFieldLine, scanFieldLine } from './smaps-line.js';
 import type { U64 } from './u64.js';
-import { FieldLayout, ValueColumn, detach } from './smaps-layout.js';
+import { FieldLayout, StoredFields, ValueColumn, detach } from './smaps-layout.js';
+import { newFastMapsLine, scanKernelMapsLine } from './maps-fast.js';
+import { latin1, newlineAt, sameLatin1, startsWithCodes } from './bytes.js';
 
-export { FieldLayout, ValueColumn } from './smaps-layout.js';
+export { FieldLayout, StoredFields, ValueColumn } from './smaps-layout.js';
+
+/**
+ * A line start longer than this is not left for the next block (whose
+ * buffer would grow with it) but kept as text until its newline comes.
+ */
+const WAIT_FOR_LINE_MAX = 64 * 1024;
+
+/** A character that latin1 bytes cannot hold. */
+const BEYOND_LATIN1 = /[^\x00-\xff]/;
 
 /** The -A rule's answer for a mapping: 0 keep, 1 skip, 2 stop reading (model/range.ts RANGE_*). */
 export type HeaderFilter = (start: U64, end: U64) => number;
-
-/** One field lookup of a stored mapping (the part of Map that the classifier uses). */
-export class StoredFields {
-  constructor(
-    private layout: FieldLayout,
-    private readonly values: ValueColumn,
-    private base: number,
-    private readonly kB: boolean,
-  ) {}
-
-  /** Look at another mapping's fields. */
-  point(layout: FieldLayout, base: number): void {
-    this.layout = layout;
-    this.base = base;
-  }
-
-  get(key: string): U64 | undefined {
-    const slot = this.layout.slot(key, this.kB);
-    return slot < 0 ? undefined : this.values.get(this.base + slot);
-  }
-}
 
 /** A stored mapping as a record (made on demand; the store keeps columns). */
 export interface StoredMapping extends MapsEntry {
@@ -73,6 +71,9 @@ export class SmapsStore {
   private readonly fourPerms = new Map<number, string>();
   private readonly flagLists = new Map<string, readonly string[]>();
   private readonly header = newMappingFields();
+  private readonly fastHeader = newFastMapsLine();
+  /** The last name or VmFlags text interned under each hash of its bytes (internBytes). */
+  private readonly byHash = new Map<number, string>();
   private readonly field = newFieldLine();
   /** Whether field lines belong to the last row (false after a bad header or a skipped mapping). */
   private open = false;
@@ -102,40 +103,99 @@ export class SmapsStore {
     return this.starts.length;
   }
 
-  /** Parse a block; false once the filter stopped reading. */
+  /** Parse a block of text (any cut); false once the filter stopped reading. */
   feed(block: string): boolean {
-    if (this.stopped) return false;
-    const newline = block.lastIndexOf('\n');
-    if (newline < 0) {
-      this.carry.push(block);
-      return true;
-    }
-    let cut = newline + 1;
-    if (this.carry.length > 0) {
-      const head = this.carry.join('');
-      this.carry = [];
-      block = head + block;
-      cut += head.length;
-    }
-    if (cut < block.length) this.carry.push(block.slice(cut));
-    const lineEndOf = cStringEnds(block);
-    for (let pos = 0; pos < cut && !this.stopped; ) {
-      if (this.open) {
-        pos = this.fastFields(block, pos, cut);
-        if (pos >= cut) break;
-      }
-      const newline = block.indexOf('\n', pos);
-      this.line(block, pos, lineEndOf(pos, newline));
+    if (!BEYOND_LATIN1.test(block)) return this.feedBytes(Buffer.from(block, 'latin1'), true) >= 0;
+    // Text not read as latin1 (a caller's UTF-16 names) has no bytes: every line by the general rules.
+    let pos = 0;
+    for (let newline = block.indexOf('\n'); newline >= 0 && !this.stopped; newline = block.indexOf('\n', pos)) {
+      this.carry.push(block.slice(pos, newline));
+      this.carriedLine();
       pos = newline + 1;
     }
+    if (pos < block.length && !this.stopped) this.carry.push(block.slice(pos));
     return !this.stopped;
+  }
+
+  /**
+   * Parse the unconsumed bytes of a file (ProcFS.streamProcessFileBytes'
+   * contract; `eof`: all that will come): how many were consumed, or -1
+   * once the filter stopped reading. Whole lines are consumed; a line's
+   * start is left for the next call, unless it is the end or too long to
+   * wait for (it is then kept as text until its newline).
+   */
+  feedBytes(bytes: Uint8Array, eof: boolean): number {
+    const length = bytes.length;
+    let pos = 0;
+    if (this.carry.length > 0) {
+      const newline = bytes.indexOf(0x0a);
+      pos = newline < 0 ? length : newline + 1;
+      this.carry.push(latin1(bytes, 0, newline < 0 ? length : newline));
+      if (newline >= 0) this.carriedLine();
+    }
+    const last = bytes.lastIndexOf(0x0a, length - 1);
+    if (last >= pos && !this.stopped) {
+      this.scanLines(bytes, pos, last + 1);
+      pos = last + 1;
+    }
+    if (this.stopped) return -1;
+    if (pos < length && (eof || length - pos > WAIT_FOR_LINE_MAX)) {
+      this.carry.push(latin1(bytes, pos, length));
+      pos = length;
+    }
+    return pos;
   }
 
   /** The last line, when the text does not end with a newline. */
   end(): void {
-    const last = this.carry.join('');
+    if (this.carry.length > 0) this.carriedLine();
+  }
+
+  /** The line kept as text in pieces, now whole. */
+  private carriedLine(): void {
+    const text = this.carry.join('');
     this.carry = [];
-    if (last !== '' && !this.stopped) this.line(last, 0, cStringEnds(last)(0, last.length));
+    if (!this.stopped) this.line(text, 0, cStringEnds(text)(0, text.length));
+  }
+
+  /** The lines of bytes[from, to), `to` just past a newline. */
+  private scanLines(bytes: Uint8Array, from: number, to: number): void {
+    for (let pos = from; pos < to && !this.stopped; ) {
+      if (this.open) {
+        pos = this.fastFields(bytes, pos, to);
+        if (pos >= to) break;
+      }
+      const newline = newlineAt(bytes, pos);
+      if (!this.fastLine(bytes, pos, newline)) {
+        const text = latin1(bytes, pos, newline);
+        this.line(text, 0, cStringEnds(text)(0, text.length));
+      }
+      pos = newline + 1;
+    }
+  }
+
+  /**
+   * A header as the kernel formats it, a VmFlags line, or a key line of a
+   * mapping not kept, read from bytes (allocating nothing for a name seen
+   * before): true when taken, false to read the line as text.
+   */
+  private fastLine(bytes: Uint8Array, pos: number, newline: number): boolean {
+    const first = bytes[pos]!;
+    if (first >= 0x41 && first <= 0x5a) {
+      if (!this.open) return true;
+      if (newline - pos < VMFLAGS_CODES.length || !startsWithCodes(bytes, pos, VMFLAGS_CODES)) return false;
+      const flagsFrom = pos + VMFLAGS_CODES.length;
+      for (let at = flagsFrom; at < newline; at++) if (bytes[at] === 0) return false;
+      this.vmFlagsText[this.starts.length - 1] = this.internBytes(bytes, flagsFrom, newline);
+      return true;
+    }
+    const header = this.fastHeader;
+    if (!scanKernelMapsLine(bytes, pos, newline, header)) return false;
+    if (this.opens(header.start, header.end)) {
+      this.addRow(header.start, header.end, this.fourPermsAt(bytes, header.permsAt), header.offset, header.devMajor, header.devMinor, header.inode);
+      this.names.push(this.internBytes(bytes, header.nameFrom, newline));
+    }
+    return true;
   }
 
   private line(text: string, start: number, end: number): void {
@@ -171,39 +231,39 @@ export class SmapsStore {
 
   /**
    * Field lines in their common form, "Name:   123 kB\n" or "Name:   1\n",
-   * under the keys the layout took last time, as many as follow text[pos]:
+   * under the keys the layout took last time, as many as follow bytes[pos]:
    * the position after them. Every byte of a line taken is checked (so it
    * holds no NUL); the first line that differs goes the long way, line().
    */
-  private fastFields(text: string, pos: number, end: number): number {
+  private fastFields(bytes: Uint8Array, pos: number, end: number): number {
     const row = this.starts.length - 1;
     const values = this.values;
     let layout = this.layouts[row]!;
     for (let next = layout.lastChild; next !== null && pos < end; next = layout.lastChild) {
       const codes = next.keyCodes;
-      let at = pos;
-      for (let i = 0; i < codes.length; i++, at++) if (text.charCodeAt(at) !== codes[i]) return this.stay(row, layout, pos);
+      if (!startsWithCodes(bytes, pos, codes)) break;
+      let at = pos + codes.length;
       if (!next.lastKept) {
         // A key not kept: its line is ignored whatever follows.
-        const newline = text.indexOf('\n', at);
-        if (newline < 0 || newline >= end) break;
+        const newline = newlineAt(bytes, at);
+        if (newline >= end) break;
         layout = next;
         pos = newline + 1;
         continue;
       }
-      let c = text.charCodeAt(at);
-      while (c === 0x20) c = text.charCodeAt(++at);
+      let c = bytes[at]!;
+      while (c === 0x20) c = bytes[++at]!;
       const valueStart = at;
       let value = 0;
       while (c >= 0x30 && c <= 0x39) {
         value = value * 10 + (c - 0x30);
-        c = text.charCodeAt(++at);
+        c = bytes[++at]!;
       }
       // Up to 15 digits is exact as a double; longer ones go the long way.
       if (at === valueStart || at - valueStart > 15) break;
       let kB = false;
       if (c === 0x20) {
-        if (text.charCodeAt(at + 1) !== 0x6b || text.charCodeAt(at + 2) !== 0x42 || text.charCodeAt(at + 3) !== 0x0a) break;
+        if (bytes[at + 1] !== 0x6b || bytes[at + 2] !== 0x42 || bytes[at + 3] !== 0x0a) break;
         at += 3;
         kB = true;
       } else if (c !== 0x0a) {
@@ -242,31 +302,60 @@ export class SmapsStore {
   private headerLine(text: string, start: number, end: number): void {
     this.open = false;
     const header = this.header;
-    if (scanMappingLine(text, header, start, end) < 7) return;
-    const step = this.filter ? this.filter(header.start, header.end) : 0;
-    if (step === 2) this.stopped = true;
-    if (step !== 0) return;
-    this.open = true;
-    this.starts.push(header.start);
-    this.ends.push(header.end);
-    this.perms.push(this.permsOf(header.perms));
-    this.offsets.push(header.offset);
-    this.devMajors.push(header.devMajor);
-    this.devMinors.push(header.devMinor);
-    this.inodes.push(header.inode);
+    if (scanMappingLine(text, header, start, end) < 7 || !this.opens(header.start, header.end)) return;
+    this.addRow(header.start, header.end, this.permsOf(header.perms), header.offset, header.devMajor, header.devMinor, header.inode);
     this.names.push(this.intern(nameColumn(text.slice(start, end))));
+  }
+
+  /** Whether the mapping of a header that scanned is kept (the -A rule); a stop ends the reading. */
+  private opens(start: U64, end: U64): boolean {
+    this.open = false;
+    const step = this.filter ? this.filter(start, end) : 0;
+    if (step === 2) this.stopped = true;
+    return step === 0;
+  }
+
+  /** A new row from its header's columns but the name (the caller pushes it). */
+  private addRow(start: U64, end: U64, perms: string, offset: U64, devMajor: number, devMinor: number, inode: U64): void {
+    this.open = true;
+    this.starts.push(start);
+    this.ends.push(end);
+    this.perms.push(perms);
+    this.offsets.push(offset);
+    this.devMajors.push(devMajor);
+    this.devMinors.push(devMinor);
+    this.inodes.push(inode);
     this.layouts.push(this.root);
     this.valueStarts.push(this.values.length);
     this.vmFlagsText.push(null);
   }
 
-  /** The perms column's string, looked up by its bytes when it is the usual four. */
+  /** The perms column's string (a C string in a buffer), looked up by its bytes when it is the usual four. */
   private permsOf(buffer: Uint8Array): string {
     if (buffer[4] !== 0 || buffer[0] === 0 || buffer[1] === 0 || buffer[2] === 0 || buffer[3] === 0) return this.intern(cStringOf(buffer));
-    const key = buffer[0]! | (buffer[1]! << 8) | (buffer[2]! << 16) | (buffer[3]! << 24);
+    return this.fourPermsAt(buffer, 0);
+  }
+
+  /** The four perms bytes at bytes[at] (none of them NUL) as a string. */
+  private fourPermsAt(bytes: Uint8Array, at: number): string {
+    const key = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
     let perms = this.fourPerms.get(key);
-    if (perms === undefined) this.fourPerms.set(key, (perms = this.intern(cStringOf(buffer))));
+    if (perms === undefined) this.fourPerms.set(key, (perms = this.intern(latin1(bytes, at, at + 4))));
     return perms;
+  }
+
+  /**
+   * intern() of bytes[from, to) as latin1 text, without decoding a text
+   * seen before: the last text with the same hash is compared byte by byte.
+   */
+  private internBytes(bytes: Uint8Array, from: number, to: number): string {
+    let hash = to - from;
+    for (let i = from; i < to; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+    const known = this.byHash.get(hash);
+    if (known !== undefined && sameLatin1(known, bytes, from, to)) return known;
+    const text = this.intern(latin1(bytes, from, to));
+    this.byHash.set(hash, text);
+    return text;
   }
 
   /** One copy of each distinct name, perms and VmFlags text. */

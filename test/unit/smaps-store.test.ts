@@ -67,6 +67,29 @@ function fedInBlocks(
   return store;
 }
 
+/**
+ * Feed text's bytes as streamBytes() hands them on, a piece more before each
+ * cut: what feedBytes() did not consume comes again at the start of the
+ * next call. The counts it returned, in order.
+ */
+function fedAsBytes(
+  text: string, cuts: readonly number[], filter: ConstructorParameters<typeof SmapsStore>[0] = null, fields: readonly string[] | null = null,
+): { store: SmapsStore; used: number[] } {
+  const store = new SmapsStore(filter, fields);
+  const bytes = Buffer.from(text, 'latin1');
+  const used: number[] = [];
+  let pending = 0;
+  for (const cut of [...cuts.filter((at) => at < bytes.length), bytes.length]) {
+    if (cut <= pending && cut < bytes.length) continue;
+    const count = store.feedBytes(bytes.subarray(pending, cut), cut === bytes.length);
+    used.push(count);
+    if (count < 0) break;
+    pending += count;
+  }
+  store.end();
+  return { store, used };
+}
+
 /** A deterministic pseudo-random sequence (no flaky cuts). */
 function cutsOf(length: number, seed: number, mean: number): number[] {
   const cuts: number[] = [];
@@ -111,6 +134,51 @@ describe('SmapsStore', () => {
       const lines = [...text.matchAll(/\n/g)].map((match) => match.index! + 1);
       expect(allMappings(fedInBlocks(text, lines))).toEqual(whole);
     }
+  });
+
+  it('gives the same mappings from bytes handed on as streamBytes() does', () => {
+    const texts = [SAMPLE, SAMPLE + '\n', ...PROCESSES.slice(0, 12).map((process) => process.smaps)];
+    for (const text of texts) {
+      const whole = allMappings(storeSmaps(text));
+      for (const [seed, mean] of [[1, 3], [7, 40], [11, 997], [5, 4096]] as const) {
+        expect(allMappings(fedAsBytes(text, cutsOf(text.length, seed, mean)).store)).toEqual(whole);
+      }
+    }
+  });
+
+  it('keeps a line start past 64 KiB as text (consuming it) until its newline', () => {
+    const longName = '/' + 'x'.repeat(100_000);
+    const text = [
+      `00400000-00401000 r--p 00000000 00:00 0 ${longName}`, 'Rss:                   4 kB',
+      '00401000-00402000 r--p 00000000 00:00 0 /b', 'Rss:                   8 kB', '',
+    ].join('\n');
+    const { store, used } = fedAsBytes(text, Array.from({ length: 40 }, (_, i) => (i + 1) * 4096));
+    expect(allMappings(store)).toEqual(allMappings(storeSmaps(text)));
+    expect(store.names).toEqual([longName, '/b']);
+    // Below 64 KiB the line start waits (0 consumed); past it, all is taken.
+    expect(used.slice(0, 15).every((count) => count === 0)).toBe(true);
+    expect(used[16]).toBe(17 * 4096);
+  });
+
+  it('tells names apart whose bytes hash alike', () => {
+    // FNV-style hashes of the two names collide (found by search).
+    const text = ['/usr/lib/cumzf.so', '/usr/lib/yplpp.so', '/usr/lib/cumzf.so']
+      .map((name, i) => `0040${i}000-0040${i + 1}000 r--p 00000000 00:00 0 ${name}\nRss:  4 kB\n`).join('');
+    expect(fedAsBytes(text, []).store.names).toEqual(['/usr/lib/cumzf.so', '/usr/lib/yplpp.so', '/usr/lib/cumzf.so']);
+  });
+
+  it('keeps names beyond latin1 in text given by a caller (no bytes to read)', () => {
+    const text = '00400000-00401000 r--p 00000000 00:00 0 /opt/\u4e2d\u6587.so\nRss:  4 kB\n00401000-00402000 r--p 00000000 00:00 0 /b\n';
+    for (const cuts of [[], cutsOf(text.length, 3, 5)]) {
+      expect(fedInBlocks(text, cuts).names).toEqual(['/opt/\u4e2d\u6587.so', '/b']);
+    }
+  });
+
+  it('ends a VmFlags line at a NUL on the byte path too', () => {
+    const header = '00400000-00401000 r--p 00000000 00:00 0 ';
+    const text = `${header}\nRss:  4 kB\nVmFlags: rd mr\0 xx\n${header}\nVmFlags: rd wr mr\n`;
+    const store = fedAsBytes(text, []).store;
+    expect([store.vmFlagsOf(0), store.vmFlagsOf(1)]).toEqual([['rd', 'mr'], ['rd', 'wr', 'mr']]);
   });
 
   it('reads the sample as the general scanner does: repeated keys keep their place, odd lines their rules', () => {
@@ -173,6 +241,9 @@ describe('SmapsStore', () => {
     const range = { low: all[3]!.start, high: all[6]!.start };
     const store = fedInBlocks(text, cutsOf(text.length, 3, 200), (start, end) => rangeStep(start, end, range));
     expect(allMappings(store)).toEqual(all.slice(3, 7));
+    const fromBytes = fedAsBytes(text, cutsOf(text.length, 3, 200), (start, end) => rangeStep(start, end, range));
+    expect(allMappings(fromBytes.store)).toEqual(all.slice(3, 7));
+    expect(fromBytes.used.at(-1)).toBe(-1);
   });
 });
 
