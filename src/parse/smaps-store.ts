@@ -155,7 +155,12 @@ export class SmapsStore {
   private carriedLine(): void {
     const text = this.carry.join('');
     this.carry = [];
-    if (!this.stopped) this.line(text, 0, cStringEnds(text)(0, text.length));
+    if (!this.stopped) this.textLine(text);
+  }
+
+  /** One line's text (without its newline) by the general rules: C reads it up to a NUL. */
+  private textLine(text: string): void {
+    this.line(text, 0, cStringEnds(text)(0, text.length));
   }
 
   /** The lines of bytes[from, to), `to` just past a newline. */
@@ -166,10 +171,7 @@ export class SmapsStore {
         if (pos >= to) break;
       }
       const newline = newlineAt(bytes, pos);
-      if (!this.fastLine(bytes, pos, newline)) {
-        const text = latin1(bytes, pos, newline);
-        this.line(text, 0, cStringEnds(text)(0, text.length));
-      }
+      if (!this.fastLine(bytes, pos, newline)) this.textLine(latin1(bytes, pos, newline));
       pos = newline + 1;
     }
   }
