@@ -91,9 +91,8 @@ const LOAD_SLACK = 32;
 
 /**
  * Blocks up to this size are copied into the module's memory. streamBytes
- * hands on about 1 MB, or up to ~16 MB while a read-ahead thread starts; a
- * larger one holds an unended line of many MiB, which the JavaScript rows
- * take without a second copy of it.
+ * hands on about 1 MB; a larger block holds an unended line of many MiB,
+ * which the JavaScript rows take without a second copy of it.
  */
 export const BLOCK_MAX = 32 << 20;
 
