@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadAhead } from '../src/proc/read-ahead.js';
-import { streamBytes, streamLines } from '../src/proc/procfs.js';
+import { streamBytes } from '../src/proc/procfs.js';
 import { REPO_ROOT } from './helpers/run.js';
 import { pmapOracleProblem } from './helpers/oracle.js';
 import { frozenCopy } from './helpers/frozen-copy.js';
@@ -94,18 +94,6 @@ describe('ReadAhead', () => {
     }, true);
     expect(read.ok).toBe(true);
     expect(Buffer.concat(out).equals(data)).toBe(true);
-  });
-
-  it('streamLines(readAhead) gives onBlock the whole stream in blocks of whole lines', () => {
-    const data = lines(40 * CHUNK);
-    const blocks: string[] = [];
-    const read = streamLines(slowFifo('lines', data, 4), (block) => {
-      blocks.push(block);
-    }, 1023, true);
-    expect(read.ok).toBe(true);
-    expect(blocks.length).toBeGreaterThan(1);
-    for (const block of blocks.slice(0, -1)) expect(block.endsWith('\n')).toBe(true);
-    expect(Buffer.from(blocks.join(''), 'latin1').equals(data)).toBe(true);
   });
 });
 

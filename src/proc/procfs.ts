@@ -32,25 +32,16 @@ const NO_NEWLINE_PIECE = 64;
  * fgets() does sees the same chunks, and a line of any length (or
  * /dev/zero) is read in constant memory. onBlock returns false to stop
  * reading, as pmap leaves its fgets() loop on a fatal error. A read error
- * after a successful open ends the file there, as in readWhole(). With
- * readAhead (the -X table's smaps), a file past READ_AHEAD_AFTER bytes is
- * read on a second thread, a /proc file SEQ_FILE_READ bytes at a time, as
- * streamBytes() does.
+ * after a successful open ends the file there, as in readWhole(). (A big
+ * smaps read on a second thread goes through streamBytes().)
  */
-export function streamLines(
-  path: string,
-  onBlock: (block: string) => boolean | void,
-  chunkBytes = 1023,
-  readAhead = false,
-): ReadOutcome {
+export function streamLines(path: string, onBlock: (block: string) => boolean | void, chunkBytes = 1023): ReadOutcome {
   const opened = openForReading(path);
   if (typeof opened === 'string') return { ok: false, code: opened };
   const fd = opened;
   const buffer = borrowBuffer(BLOCK_BYTES);
-  // A big /proc file asked for with readAhead goes on in blocks of many
-  // lines; any other file is handed on read by read, as fgets() would see it.
-  const gather = readAhead;
-  const reader = new FileReader(fd, readAhead);
+  // Handed on read by read, as fgets() would see the file.
+  const reader = new FileReader(fd, false);
   let filled = 0;
   let going = true;
   try {
@@ -58,7 +49,6 @@ export function streamLines(
       const got = reader.read(buffer, filled);
       if (got <= 0) break;
       filled += got;
-      if (gather && filled < LINES_BLOCK) continue;
       let cut = buffer.lastIndexOf(0x0a, filled - 1) + 1;
       if (cut === 0) {
         if (filled < buffer.length) continue;
@@ -135,8 +125,6 @@ const READ_AHEAD_AFTER = 512 * 1024;
  * avoids that: about 8% less kernel time on a big smaps.
  */
 const SEQ_FILE_READ = 3 * 1024;
-/** streamLines(readAhead) hands on blocks of about this size (under EXTERN_APEX). */
-const LINES_BLOCK = 512 * 1024;
 
 /**
  * The read(2) calls of one open file, for streamLines() and streamBytes().
@@ -214,8 +202,8 @@ export function streamBytes(path: string, onBlock: (bytes: Buffer, eof: boolean)
       // buffer is mostly full, so a block is many lines; with a reading
       // thread, each block's worth even when a long line grew the buffer.
       // (Reading up to 16 MB unscanned while the thread started up cost
-      // 7-16 MiB of peak RSS in every smaps mode at 61,000 mappings, and
-      // no time: -x, -X and -XX were 5-15 ms faster without it.)
+      // 7-16 MiB of peak RSS in every smaps mode at 61,000 mappings and
+      // gained no time: alternating runs without it were within noise.)
       const scanAt = (reader.threaded ? Math.min(buffer.length, BLOCK_BYTES) : buffer.length) - 4096;
       if (filled < scanAt) continue;
       const used = onBlock(buffer.subarray(0, filled), false);
@@ -277,8 +265,8 @@ export class ProcFS {
   }
 
   /** Stream PID/FILE in line-aligned blocks (see streamLines); onBlock returns false to stop. */
-  streamProcessFile(pid: string, file: string, onBlock: (block: string) => boolean | void, readAhead = false): ReadOutcome {
-    return streamLines(this.path(pid, file), onBlock, undefined, readAhead);
+  streamProcessFile(pid: string, file: string, onBlock: (block: string) => boolean | void): ReadOutcome {
+    return streamLines(this.path(pid, file), onBlock);
   }
 
   /** Stream PID/FILE as bytes (see streamBytes). */
